@@ -1,0 +1,43 @@
+# Two commands matter: `make demo` and `make test`. Each makes its own virtual environment.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB := demo/case.db
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo demo-db test lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo-db: $(STAMP)
+	rm -rf demo
+	$(BIN)/factfinder ingest sample/corpus sample/lists --db $(DEMO_DB) --actor demo --quiet
+
+demo: demo-db
+	$(BIN)/factfinder serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check factfinder tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# pytest exits 5 when it collected no test: that must fail loudly, never pass.
+test: lint typecheck
+	@$(BIN)/pytest -q -ra; code=$$?; \
+	if [ $$code -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; \
+	exit $$code
+
+bench: $(STAMP)
+	$(BIN)/python bench/seed_posts.py
+	$(BIN)/python bench/intake_throughput.py
+	$(BIN)/python bench/search_latency.py
+
+clean:
+	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

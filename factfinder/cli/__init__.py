@@ -1,0 +1,1 @@
+"""The ``factfinder`` command line: a thin layer over the library."""

@@ -1,0 +1,302 @@
+"""``factfinder`` commands."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from factfinder import __version__, custody
+from factfinder.cli.common import (
+    ActorOption,
+    DbOption,
+    EvidenceOption,
+    JsonOption,
+    console,
+    err,
+    open_case,
+    print_json,
+)
+from factfinder.documents import DocumentFilter, get_document, list_documents
+from factfinder.intake.pipeline import IngestOptions, Ingestor, Input, iter_inputs
+from factfinder.intake.prepare import Known, Rejection
+from factfinder.intake.types import Limits
+
+app = typer.Typer(
+    name="factfinder",
+    help="Sourced, searchable case databases for documenting human-rights violations.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+custody_app = typer.Typer(help="The custody log: every action on the evidence.",
+                          no_args_is_help=True)
+app.add_typer(custody_app, name="custody")
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"factfinder {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """factfinder: who did what to whom, when and where — every fact traced to its source."""
+
+
+@app.command()
+def ingest(
+    targets: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or http(s) URLs.",
+                                                 metavar="PATH_OR_URL...")],
+    db: DbOption = None,
+    evidence: EvidenceOption = None,
+    actor: ActorOption = None,
+    source_url: Annotated[str | None, typer.Option(
+        "--source-url", help="Where a single file was collected from, when known.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Worker processes for reading "
+                                      "(default: number of cores, at most 4).")] = 0,
+    max_size_mb: Annotated[float, typer.Option("--max-size-mb", help="Reject files larger "
+                                               "than this.")] = 100.0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Take in documents: keep each original under its SHA-256, extract clean text, log custody.
+
+    Exit code 0 when everything was taken in, 1 when anything was rejected (each rejected input
+    gets one line naming it and the reason; the run goes on)."""
+    conf, database, store = open_case(db, evidence, actor)
+    if jobs <= 0:
+        jobs = min(os.cpu_count() or 1, 4)
+    total = sum(1 for _ in iter_inputs(targets))
+    if total < 8:
+        jobs = 1  # starting workers costs more than it saves
+    limits = Limits(max_file_bytes=int(max_size_mb * 1024 * 1024))
+    options = IngestOptions(collector=conf.actor, limits=limits, jobs=jobs, source_url=source_url)
+    ingestor = Ingestor(database, store, options)
+    show = not quiet and not json_out and err.is_terminal
+    progress = Progress(
+        TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("ETA"),
+        TimeRemainingColumn(), console=err, disable=not show,
+    )
+
+    with progress:
+        task = progress.add_task("ingest", total=total, rate="")
+
+        def on_result(item: Input, result: object) -> None:
+            if isinstance(result, Rejection):
+                err.print(f"[red]rejected[/red] {escape(item.name)}: {escape(result.reason)}")
+            elif isinstance(result, Known) and not json_out and not quiet:
+                err.print(f"[dim]already in the case: {escape(item.name)}[/dim]")
+            speed = progress.tasks[0].speed
+            progress.update(task, advance=1, rate=f"{speed:.1f} files/s" if speed else "")
+
+        report = ingestor.run(targets, on_result)
+    if json_out:
+        print_json({
+            "documents_added": len(report.added),
+            "originals_added": report.originals,
+            "already_present": report.known,
+            "rejected": [{"name": r.name, "reason": r.reason, "sha256": r.sha256}
+                         for r in report.rejected],
+            "document_ids": report.added,
+        })
+    else:
+        console.print(
+            f"{report.originals} new original(s), {len(report.added)} document(s) added, "
+            f"{report.known} already present, {len(report.rejected)} rejected "
+            f"→ {conf.db_url}"
+        )
+    raise typer.Exit(1 if report.rejected else 0)
+
+
+@app.command()
+def documents(
+    db: DbOption = None,
+    kind: Annotated[str | None, typer.Option(help="Only this kind: document, page, post, "
+                                             "message, response.")] = None,
+    parent: Annotated[str | None, typer.Option(help="Only the posts of this page.")] = None,
+    duplicates: Annotated[bool, typer.Option("--duplicates", help="Only documents in a "
+                                             "near-duplicate group.")] = False,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List documents."""
+    _, database, _ = open_case(db)
+    with database.read() as conn:
+        docs = list_documents(conn, DocumentFilter(kind=kind, parent_id=parent,
+                                                   duplicates_only=duplicates, limit=limit))
+    if json_out:
+        print_json(docs)
+        return
+    table = Table("id", "kind", "title", "published", "chars", "dup group", "parent",
+                  box=None, pad_edge=False)
+    for d in docs:
+        table.add_row(d["id"], d["kind"], escape((d["title"] or d["filename"] or "")[:70]),
+                      d["published"] or "", str(d["chars"]), (d["duplicate_group"] or "")[:8],
+                      (d["parent_id"] or "")[:8])
+    console.print(table)
+    console.print(f"{len(docs)} document(s)")
+
+
+@app.command()
+def show(
+    doc_id: Annotated[str, typer.Argument(help="Document id (a unique prefix is enough).")],
+    db: DbOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Show one document: its clean text and where it came from."""
+    _, database, _ = open_case(db)
+    with database.read() as conn:
+        doc = get_document(conn, doc_id)
+        history = custody.entries(conn, obj=doc["sha256"]) if doc else []
+    if doc is None:
+        err.print(f"[red]error:[/red] no document with id {escape(doc_id)} (or the prefix is "
+                  "ambiguous)")
+        raise typer.Exit(1)
+    if json_out:
+        doc["custody"] = [e.as_json() for e in history]
+        print_json(doc)
+        return
+    o = doc["original"]
+    console.print(f"[bold]{escape(doc['title'] or '(untitled)')}[/bold]")
+    console.print(f"id {doc['id']} · {doc['kind']} · {doc['chars']} chars"
+                  + (f" · published {doc['published']}" if doc["published"] else ""))
+    console.print(f"original sha256 {o['sha256']} · {escape(o['filename'] or '')} · "
+                  f"{o['media_type']} · {o['size']} bytes")
+    if o["source_url"] or doc["url"]:
+        console.print(f"url {escape(doc['url'] or o['source_url'])}")
+    console.print(f"collected {o['collected_at']} by {escape(o['collector'])} · "
+                  f"span {doc['source_span'][0]}–{doc['source_span'][1]} of the text layer")
+    if doc["parent_id"]:
+        console.print(f"post of page {doc['parent_id']}")
+    if doc["duplicates"]:
+        console.print(f"near-duplicates: {', '.join(doc['duplicates'])}")
+    console.print()
+    console.print(escape(doc["text"]), soft_wrap=True)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words (all must match), "a phrase", '
+                                         'a OR b, -excluded, prefix*.')],
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Hits per page.")] = 10,
+    page: Annotated[int, typer.Option(help="Page of hits, from 1.")] = 1,
+    json_out: JsonOption = False,
+) -> None:
+    """Full-text search, ranked, with snippets."""
+    from factfinder.search import search as run_search
+
+    _, database, _ = open_case(db)
+    results = run_search(database, query, limit=limit, offset=(max(page, 1) - 1) * limit)
+    if json_out:
+        print_json({"query": results.query, "total": results.total, "hits": results.hits})
+        return
+    console.print(f"{results.total} document(s) match {escape(query)!s}")
+    for i, hit in enumerate(results.hits, start=(max(page, 1) - 1) * limit + 1):
+        console.print(f"\n[bold]{i}. {escape(hit['title'] or '(untitled)')}[/bold] "
+                      f"[dim]{hit['id']} {hit['published'] or ''}[/dim]")
+        snippet = hit["snippet"]
+        out, pos = [], 0
+        for s, e in hit["highlights"]:
+            out.append(escape(snippet[pos:s]))
+            out.append(f"[bold yellow]{escape(snippet[s:e])}[/bold yellow]")
+            pos = e
+        out.append(escape(snippet[pos:]))
+        console.print("   " + "".join(out), soft_wrap=True)
+
+
+@app.command()
+def verify(db: DbOption = None, evidence: EvidenceOption = None, json_out: JsonOption = False,
+           ) -> None:
+    """Recompute every original's hash and the whole custody chain. Exit 1 on any problem."""
+    from factfinder.verify import verify as run_verify
+
+    conf, database, store = open_case(db, evidence)
+    report = run_verify(database, store)
+    if json_out:
+        print_json({"ok": report.ok, "originals": report.originals, "entries": report.entries,
+                    "head": {"seq": report.head[0], "hash": report.head[1]},
+                    "problems": report.problems})
+    else:
+        for problem in report.problems:
+            err.print(f"[red]PROBLEM[/red] {escape(problem)}")
+        status = "[green]OK[/green]" if report.ok else f"[red]{len(report.problems)} problem(s)[/red]"
+        console.print(f"{status}: {report.originals} original(s) checked, {report.entries} "
+                      f"custody entries chained, head {report.head[0]} {report.head[1][:16]}…")
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@custody_app.command("log")
+def custody_log(
+    db: DbOption = None,
+    object_: Annotated[str | None, typer.Option("--object", help="Only entries about this "
+                                                "object (an original's sha256).")] = None,
+    action: Annotated[str | None, typer.Option(help="Only this action (collect, extract, "
+                                               "collect-again, reject).")] = None,
+    limit: Annotated[int | None, typer.Option(help="At most this many.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Print the custody log, oldest first."""
+    _, database, _ = open_case(db)
+    with database.read() as conn:
+        rows = custody.entries(conn, obj=object_, action=action, limit=limit)
+    if json_out:
+        print_json([e.as_json() for e in rows])
+        return
+    table = Table("seq", "at", "actor", "action", "object", "details", box=None)
+    for e in rows:
+        details = ", ".join(f"{k}={v}" for k, v in e.details.items()
+                            if k != "documents" and v is not None)
+        if "documents" in e.details:
+            details = f"{len(e.details['documents'])} document(s); {details}"
+        table.add_row(str(e.seq), e.at[:19], escape(e.actor), e.action, e.object[:16],
+                      escape(details[:90]))
+    console.print(table)
+
+
+@custody_app.command("head")
+def custody_head(db: DbOption = None, json_out: JsonOption = False) -> None:
+    """Print the newest entry's sequence number and hash: record it elsewhere to pin the log."""
+    _, database, _ = open_case(db)
+    with database.read() as conn:
+        seq, digest = custody.head(conn)
+    if json_out:
+        print_json({"seq": seq, "hash": digest})
+    else:
+        console.print(f"{seq} {digest}")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Serve the case database in a browser (documents and search)."""
+    import uvicorn
+
+    from factfinder.web.app import create_app
+
+    _, database, _ = open_case(db)
+    console.print(f"serving {database.url} on http://{host}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(create_app(database), host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    app()

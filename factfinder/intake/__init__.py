@@ -1,0 +1,1 @@
+"""Evidence intake: reading originals, splitting archive pages, normalising text."""

@@ -1,0 +1,1 @@
+"""The web app: a thin layer over the library (documents and search for now)."""
