@@ -119,7 +119,7 @@ def ingest(
         console.print(
             f"{report.originals} new original(s), {len(report.added)} document(s) added, "
             f"{report.known} already present, {len(report.rejected)} rejected "
-            f"→ {conf.db_url}"
+            f"→ {conf.db_url}", soft_wrap=True
         )
     raise typer.Exit(1 if report.rejected else 0)
 
@@ -143,8 +143,13 @@ def documents(
     if json_out:
         print_json(docs)
         return
-    table = Table("id", "kind", "title", "published", "chars", "dup group", "parent",
-                  box=None, pad_edge=False)
+    table = Table(box=None, pad_edge=False)
+    table.add_column("id", no_wrap=True)
+    table.add_column("kind", no_wrap=True)
+    table.add_column("title", no_wrap=True, overflow="ellipsis",
+                     max_width=max(16, min(60, console.width - 66)))
+    for name in ("published", "chars", "dup group", "parent"):
+        table.add_column(name, no_wrap=True)
     for d in docs:
         table.add_row(d["id"], d["kind"], escape((d["title"] or d["filename"] or "")[:70]),
                       d["published"] or "", str(d["chars"]), (d["duplicate_group"] or "")[:8],

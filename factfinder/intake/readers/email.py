@@ -58,7 +58,7 @@ def _header(msg: Message, name: str) -> str | None:
     except Exception:
         raw = None
         try:
-            for key, val in msg.raw_items():  # type: ignore[attr-defined]
+            for key, val in msg.raw_items():
                 if key.lower() == name.lower():
                     raw = val
                     break

@@ -112,8 +112,7 @@ def _metadata(reader: Any) -> dict[str, str]:
 
 
 def _open(data: bytes) -> Any:
-    from pypdf import PdfReader
-    from pypdf.constants import PasswordType
+    from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError
 
     try:

@@ -120,14 +120,17 @@ def decode_text(data: bytes, *, declared: str | None = None) -> tuple[str, dict[
             return text, meta
         except LookupError:
             continue
-    raise RejectedInput("text encoding could not be determined (not UTF-8, no legacy encoding fits)")
+    raise RejectedInput(
+        "text encoding could not be determined (not UTF-8, no legacy encoding fits)"
+    )
 
 
 def check_text_length(text: str, limits: Limits, what: str = "text") -> None:
     """Reject a text layer over ``limits.max_text_chars`` (truncating would break derivability)."""
     if len(text) > limits.max_text_chars:
         raise RejectedInput(
-            f"{what} is {len(text):,} characters, over the {limits.max_text_chars:,}-character limit"
+            f"{what} is {len(text):,} characters, "
+            f"over the {limits.max_text_chars:,}-character limit"
         )
 
 

@@ -170,6 +170,8 @@ def _record_units(
     for i, unit in enumerate(found):
         unit.kind = "response"
         unit.key = record_id if len(found) == 1 else f"{record_id}#{unit.key or i + 1}"
+        if unit.url and unit.url != uri:
+            unit.meta["page_url"] = unit.url  # e.g. a canonical link found by the HTML reader
         unit.url = uri
         unit.meta["captured_at"] = record.rec_headers.get_header("WARC-Date")
         unit.meta["http_status"] = int(status) if status.isdigit() else status
