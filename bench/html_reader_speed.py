@@ -78,9 +78,11 @@ def _head(title: str, site: str, url: str, rng: random.Random, single: bool) -> 
         f'<script src="https://{site}/wp-includes/js/lib{n}.min.js?ver=5.{n}"></script>\n'
         for n in range(6)
     )
-    inline = "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}" \
-        "gtag('js',new Date());gtag('config','UA-0000000-1');var wpData={\"ajax\":\"/wp-admin/" \
-        "admin-ajax.php\",\"nonce\":\"abc123\"};</script>\n"
+    inline = (
+        "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}"
+        "gtag('js',new Date());gtag('config','UA-0000000-1');"
+        'var wpData={"ajax":"/wp-admin/admin-ajax.php","nonce":"abc123"};</script>\n'
+    )
     style = "<style>" + "".join(f".c{n}{{margin:{n}px;padding:{n}px}}" for n in range(80)) + \
         "</style>\n"
     meta = (
@@ -90,7 +92,7 @@ def _head(title: str, site: str, url: str, rng: random.Random, single: bool) -> 
         f'<meta property="og:url" content="{url}">\n'
         f'<link rel="canonical" href="{url}">\n'
     )
-    if single:
+    if single and rng.random() < 0.5:  # half the articles carry no date/author meta tags
         meta += f'<meta property="article:published_time" content="{iso}">\n' \
             '<meta name="author" content="Staff Writer">\n'
     return (

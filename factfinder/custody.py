@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from factfinder.db.schema import custody_log
 
 GENESIS = "0" * 64
+_INSERT = insert(custody_log)
 HEAD_FILE = "custody.head.json"
 
 
@@ -76,31 +77,32 @@ class Entry:
         }
 
 
+class Chain:
+    """Appends entries within one write transaction, reading the head only once."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.seq, self.hash = head(conn)
+
+    def append(
+        self, action: str, obj: str, actor: str, details: dict[str, Any] | None = None
+    ) -> Entry:
+        seq, prev, at = self.seq + 1, self.hash, utcnow()
+        details_json = canonical(details or {})
+        digest = entry_hash(seq, at, actor, action, obj, details_json, prev)
+        self.conn.execute(_INSERT, dict(
+            seq=seq, at=at, actor=actor, action=action, object=obj, details=details_json,
+            prev_hash=prev, hash=digest,
+        ))
+        self.seq, self.hash = seq, digest
+        return Entry(seq, at, actor, action, obj, details or {}, prev, digest)
+
+
 def append(
     conn: Connection, action: str, obj: str, actor: str, details: dict[str, Any] | None = None
 ) -> Entry:
     """Append one entry. Call inside ``Database.write()``, which holds the writer lock."""
-    last = conn.execute(
-        select(custody_log.c.seq, custody_log.c.hash).order_by(custody_log.c.seq.desc()).limit(1)
-    ).first()
-    seq = (last[0] + 1) if last else 1
-    prev = last[1] if last else GENESIS
-    at = utcnow()
-    details_json = canonical(details or {})
-    digest = entry_hash(seq, at, actor, action, obj, details_json, prev)
-    conn.execute(
-        insert(custody_log).values(
-            seq=seq,
-            at=at,
-            actor=actor,
-            action=action,
-            object=obj,
-            details=details_json,
-            prev_hash=prev,
-            hash=digest,
-        )
-    )
-    return Entry(seq, at, actor, action, obj, details or {}, prev, digest)
+    return Chain(conn).append(action, obj, actor, details)
 
 
 def head(conn: Connection) -> tuple[int, str]:

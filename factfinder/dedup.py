@@ -1,7 +1,7 @@
 """Near-duplicate detection: reposts and repeated articles, within a page and across sources.
 
-A document's text is cut into word 5-gram shingles and summarised by a MinHash signature
-(datasketch, 128 permutations). The signature is split into 16 bands of 8 rows; each band's hash
+A document's text is cut into word 5-gram shingles (hashed by a rolling hash over CRC-32 token
+hashes) and summarised by a MinHash signature (datasketch, 128 permutations). The signature is split into 16 bands of 8 rows; each band's hash
 is stored in ``lsh_bands`` with an index, so finding candidates for a new document is a single
 indexed lookup however large the database grows (no in-memory index to rebuild). Candidates whose
 estimated Jaccard similarity reaches ``THRESHOLD`` join the same ``duplicate_group``, named after
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,8 +29,11 @@ ROWS = NUM_PERM // BANDS
 SHINGLE = 5
 MIN_TOKENS = 25  # shorter texts are too short to call near-duplicates by shingles
 THRESHOLD = 0.7
+_BASE = 1_000_003
 _SEED = 1
 
+_INSERT_MINHASH = minhashes.insert()
+_INSERT_BAND = lsh_bands.insert()
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED)
 _PERMUTATIONS = _TEMPLATE.permutations
@@ -59,14 +63,25 @@ class Signature:
         return float(np.mean(self.values == other.values))
 
 
+def shingle_hashes(tokens: list[str]) -> np.ndarray:
+    """32-bit hashes of the word 5-grams, without building the 5-gram strings: each token is
+    hashed once (CRC-32) and windows are combined by a polynomial rolling hash in numpy."""
+    th = np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64,
+                     count=len(tokens))
+    n = len(tokens) - SHINGLE + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    for k in range(SHINGLE):
+        acc = (acc * np.uint64(_BASE) + th[k : k + n]) & np.uint64(0xFFFFFFFF)
+    return np.unique(acc)
+
+
 def signature(text: str) -> Signature | None:
     tokens = _TOKEN.findall(text.lower())
     if len(tokens) < MIN_TOKENS:
         return None
-    shingles = {" ".join(tokens[i : i + SHINGLE]).encode("utf-8")
-                for i in range(len(tokens) - SHINGLE + 1)}
-    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme=_SCHEME)
-    mh.update_batch(list(shingles))
+    mh = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_PERMUTATIONS, scheme=_SCHEME,
+                 hashfunc=int)
+    mh.update_batch(shingle_hashes(tokens).tolist())
     return Signature(mh.hashvalues.copy())
 
 
@@ -81,9 +96,9 @@ def index_and_group(conn: Connection, pk: int, doc_id: str, sig: Signature) -> s
         )
     ).all()
     candidates = {r[0] for r in rows if keys[r[1]] == r[2] and r[0] != pk}
-    conn.execute(minhashes.insert().values(document_pk=pk, signature=sig.to_bytes()))
+    conn.execute(_INSERT_MINHASH, {"document_pk": pk, "signature": sig.to_bytes()})
     conn.execute(
-        lsh_bands.insert(),
+        _INSERT_BAND,
         [{"band": b, "bucket": k, "document_pk": pk} for b, k in enumerate(keys)],
     )
     if not candidates:

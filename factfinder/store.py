@@ -1,7 +1,7 @@
 """Content-addressed evidence store: every original kept byte for byte under its SHA-256.
 
-Layout: ``<root>/sha256/ab/cd/abcd…`` (two levels of fan-out keep folders small at millions of
-files). A file is written to a temporary name, flushed to disk and renamed into place, so a crash
+Layout: ``<root>/sha256/ab/abcd…`` (as git does: 256 folders keep each one to a few thousand
+files at a million originals). A file is written to a temporary name, flushed to disk and renamed into place, so a crash
 never leaves a partial original under a real name; once written it is made read-only and never
 touched again. Writing the same bytes twice is a no-op.
 """
@@ -35,30 +35,44 @@ class EvidenceStore:
         self.root = Path(root)
 
     def path_for(self, sha256: str) -> Path:
-        return self.root / "sha256" / sha256[:2] / sha256[2:4] / sha256
+        return self.root / "sha256" / sha256[:2] / sha256
 
     def has(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
-    def put(self, data: bytes) -> str:
-        """Store ``data``; return its SHA-256. Existing originals are never rewritten."""
+    def put(self, data: bytes, *, sync: bool = True) -> str:
+        """Store ``data``; return its SHA-256. Existing originals are never rewritten.
+
+        With ``sync=False`` the bytes are not forced to disk here: the caller must call
+        ``sync(sha)`` before committing anything that refers to them (intake does this in its
+        writer, so workers do not wait on the disk)."""
         sha = sha256_bytes(data)
         target = self.path_for(sha)
         if target.is_file():
             return sha
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
-                os.fsync(fh.fileno())
+                if sync:
+                    os.fsync(fh.fileno())
             os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
         return sha
+
+    def sync(self, sha256: str) -> None:
+        """Force an original's bytes to disk."""
+        fd = os.open(self.path_for(sha256), os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def get(self, sha256: str) -> bytes:
         return self.path_for(sha256).read_bytes()
@@ -77,6 +91,6 @@ class EvidenceStore:
         base = self.root / "sha256"
         if not base.is_dir():
             return
-        for path in base.glob("*/*/*"):
+        for path in base.glob("*/*"):
             if path.is_file() and not path.name.startswith("."):
                 yield path.name

@@ -10,7 +10,7 @@ def test_put_is_content_addressed_and_idempotent(tmp_path):
     assert sha == sha256_bytes(b"testimony")
     path = store.path_for(sha)
     assert path.read_bytes() == b"testimony"
-    assert path.parent.parent.name == sha[:2] and path.parent.name == sha[2:4]
+    assert path.parent.name == sha[:2] and path.parent.parent.name == "sha256"
     mtime = path.stat().st_mtime_ns
     assert store.put(b"testimony") == sha
     assert path.stat().st_mtime_ns == mtime  # never rewritten

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, QueuePool
 
 from factfinder.db.dialect import Dialect, dialect_for
 
@@ -42,8 +42,12 @@ class Database:
             return create_engine(parsed, pool_pre_ping=True)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        memory = not parsed.database or parsed.database == ":memory:"
         engine = create_engine(
-            parsed, poolclass=NullPool, connect_args={"timeout": 60, "check_same_thread": False}
+            parsed,
+            poolclass=NullPool if memory else QueuePool,
+            connect_args={"timeout": 60, "check_same_thread": False},
+            **({} if memory else {"pool_size": 4, "max_overflow": 8}),
         )
 
         @event.listens_for(engine, "connect")

@@ -9,8 +9,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 

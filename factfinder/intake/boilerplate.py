@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ _SENTENCE_END = re.compile(r"[.!?:;]$")
 _MAX_TAG_LINE_CHARS = 2000
 
 
-class LineKind(str, Enum):
+class LineKind(StrEnum):
     """What a line (one paragraph of a page's text layer) is."""
 
     TEXT = "text"
@@ -59,6 +59,7 @@ class Vocabulary:
     byline_prefix: re.Pattern[str]
     byline_date: re.Pattern[str]
     html_class: re.Pattern[str]
+    html_sidebar: re.Pattern[str]
 
     def classify(self, line: str) -> LineKind:
         """The kind of one stripped line. Long lines are TEXT unless they are a tag list.
@@ -119,6 +120,10 @@ class Vocabulary:
         """True when one token of a class/id attribute names a widget container."""
         return any(self.html_class.fullmatch(token) for token in attribute.split())
 
+    def is_sidebar_class(self, attribute: str) -> bool:
+        """True when one token of a class/id attribute names a sidebar or related-posts block."""
+        return any(self.html_sidebar.fullmatch(token) for token in attribute.split())
+
 
 def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{pattern})" for pattern in patterns)
@@ -148,6 +153,7 @@ def build_vocabulary(data: dict[str, Any]) -> Vocabulary:
         byline_prefix=re.compile(rf"(?:{_alternation(byline['prefixes'])})\b", re.IGNORECASE),
         byline_date=_compile(byline["dates"]),
         html_class=_compile(data["html_boilerplate_class"]),
+        html_sidebar=_compile(data["html_sidebar_class"]),
     )
 
 

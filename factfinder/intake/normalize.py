@@ -36,6 +36,13 @@ _PATTERN = re.compile(
     f"|(?P<invisible>{_INVISIBLE}+)"
     "|(?P<yeh>\\u064a)|(?P<kaf>\\u0643)"
 )
+# Where a change may start: every alternative begins with a definite character, so the scan runs
+# at C speed; _PATTERN then takes the whole run from there.
+_TRIGGER = re.compile(
+    "[ ](?=[ \\t\\r\\n\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000\\f\\v])"
+    "|[\\r\\n\\t\\u00a0\\u1680\\u2000-\\u200a\\u202f\\u205f\\u3000\\f\\v\\u064a\\u0643]"
+    f"|{_INVISIBLE}"
+)
 _REPLACEMENT = {"para": "\n\n", "line": "\n", "space": " ", "invisible": "", "yeh": "\u06cc",
                 "kaf": "\u06a9"}
 SEPARATOR = "\n\n"
@@ -135,16 +142,22 @@ def _emit_segment(b: _Builder, text: str, start: int, end: int) -> None:
     if not unicodedata.is_normalized("NFC", text[start:end]):
         _emit_nfc(b, text, start, end)
         return
-    pos = start
-    for m in _PATTERN.finditer(text, start, end):
+    pos = scan = start
+    while True:
+        trigger = _TRIGGER.search(text, scan, end)
+        if trigger is None:
+            break
+        m = _PATTERN.match(text, trigger.start(), end)
+        if m is None:  # cannot happen: every trigger starts some alternative
+            scan = trigger.start() + 1
+            continue
+        scan = m.end()
+        replacement = _REPLACEMENT[m.lastgroup or "space"]
+        if m.group() == replacement:  # already clean (a plain line break): keep the run going
+            continue
         if m.start() > pos:
             b.emit(text[pos : m.start()], pos)
-        kind = m.lastgroup or "space"
-        replacement = _REPLACEMENT[kind]
-        if m.group() == replacement:
-            b.emit(replacement, m.start())
-        else:
-            b.emit_replaced(replacement, m.start(), m.end())
+        b.emit_replaced(replacement, m.start(), m.end())
         pos = m.end()
     if pos < end:
         b.emit(text[pos:end], pos)

@@ -10,12 +10,15 @@ Reading and parsing run in worker processes; one writer commits.
 from __future__ import annotations
 
 import os
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
 
 from factfinder import custody
 from factfinder.db import Database
@@ -130,11 +133,19 @@ def prepare_input(
 # -- writer side ------------------------------------------------------------------------------
 
 
+_INSERT_ORIGINAL = insert(originals)
+_INSERT_DOCUMENT = insert(documents)
+BATCH_SIZE = 32
+BATCH_SECONDS = 0.5
+
+
 class Ingestor:
     def __init__(self, db: Database, store: EvidenceStore, options: IngestOptions) -> None:
         self.db = db
         self.store = store
         self.options = options
+        self._batch: list[tuple[Input, object]] = []
+        self._batch_started = time.monotonic()
 
     def run(
         self, targets: list[str], on_result: Callable[[Input, object], None] | None = None
@@ -148,6 +159,7 @@ class Ingestor:
                 self._commit(item, result, report)
                 if on_result:
                     on_result(item, result)
+            self._flush(report)
             return report
         with ProcessPoolExecutor(
             max_workers=self.options.jobs, initializer=_worker_init, initargs=(self.db.url,)
@@ -176,70 +188,108 @@ class Ingestor:
                     self._commit(item, result, report)
                     if on_result:
                         on_result(item, result)
+            self._flush(report)
         return report
 
     def _source_url(self, item: Input) -> str | None:
         return item.url or self.options.source_url
 
+    # Results are committed in small batches (one transaction each: far fewer commits than one
+    # per file). Every original is still all-or-nothing; if a batch fails, its items are retried
+    # one by one so that one bad item never costs the others.
+
     def _commit(self, item: Input, result: object, report: IngestReport) -> None:
+        self._batch.append((item, result))
+        if len(self._batch) >= BATCH_SIZE or time.monotonic() - self._batch_started > BATCH_SECONDS:
+            self._flush(report)
+
+    def _flush(self, report: IngestReport) -> None:
+        batch, self._batch = self._batch, []
+        self._batch_started = time.monotonic()
+        if not batch:
+            return
+        for _, result in batch:  # originals reach the disk before any row refers to them
+            if isinstance(result, Prepared):
+                self.store.sync(result.sha256)
+        try:
+            with self.db.write() as conn:
+                chain = custody.Chain(conn)
+                outcomes = [self._write(conn, chain, item, result) for item, result in batch]
+        except Exception:
+            if len(batch) == 1:
+                item, result = batch[0]
+                reason = f"could not be stored ({sys.exc_info()[0].__name__})"  # type: ignore[union-attr]
+                with self.db.write() as conn:
+                    chain = custody.Chain(conn)
+                    outcomes = [self._write(conn, chain, item, Rejection(item.name, reason))]
+            else:
+                for one in batch:
+                    self._batch = [one]
+                    self._flush(report)
+                return
+        for outcome in outcomes:
+            outcome(report)
+        custody.write_head_file(self.store.root, chain.seq, chain.hash)
+
+    def _write(
+        self, conn: Connection, chain: custody.Chain, item: Input, result: object
+    ) -> Callable[[IngestReport], None]:
+        """Write one result; return how it counts in the report (applied after the commit)."""
         actor = self.options.collector
         if isinstance(result, Rejection):
-            report.rejected.append(result)
-            with self.db.write() as conn:
-                entry = custody.append(conn, "reject", result.sha256 or item.name, actor, {
-                    "name": item.name, "reason": result.reason, "size": result.size,
-                })
-        elif isinstance(result, Known):
-            report.known += 1
-            with self.db.write() as conn:
-                entry = custody.append(conn, "collect-again", result.sha256, actor, {
-                    "name": item.name, "source_url": result.source_url, "size": result.size,
-                })
-        else:
-            assert isinstance(result, Prepared)
-            entry = self._commit_prepared(result, actor, report)
-        custody.write_head_file(self.store.root, entry.seq, entry.hash)
+            chain.append("reject", result.sha256 or item.name, actor, {
+                "name": item.name, "reason": result.reason, "size": result.size})
+            rejection = result
+            return lambda r: r.rejected.append(rejection)
+        if isinstance(result, Known) or (
+            isinstance(result, Prepared) and conn.execute(
+                select(originals.c.sha256).where(originals.c.sha256 == result.sha256)).first()
+        ):
+            sha = result.sha256  # type: ignore[union-attr]
+            chain.append("collect-again", sha, actor, {
+                "name": item.name, "source_url": self._source_url(item),
+                "size": result.size})  # type: ignore[union-attr]
+            return _count_known
+        assert isinstance(result, Prepared)
+        ids = self._write_prepared(conn, chain, result, actor)
+        return lambda r: (r.added.extend(ids), _count_original(r))
 
-    def _commit_prepared(
-        self, prep: Prepared, actor: str, report: IngestReport
-    ) -> custody.Entry:
+    def _write_prepared(
+        self, conn: Connection, chain: custody.Chain, prep: Prepared, actor: str
+    ) -> list[str]:
         now = custody.utcnow()
-        with self.db.write() as conn:
-            exists = conn.execute(
-                select(originals.c.sha256).where(originals.c.sha256 == prep.sha256)
-            ).first()
-            if exists:  # two copies of the same bytes in one run
-                report.known += 1
-                return custody.append(conn, "collect-again", prep.sha256, actor, {
-                    "name": prep.filename, "source_url": prep.source_url, "size": prep.size})
-            conn.execute(insert(originals).values(
-                sha256=prep.sha256, size=prep.size, media_type=prep.media_type,
-                filename=prep.filename, source_url=prep.source_url, collector=actor,
-                collected_at=now, reader=prep.reader,
-            ))
-            custody.append(conn, "collect", prep.sha256, actor, {
-                "name": prep.filename, "source_url": prep.source_url, "size": prep.size,
-                "media_type": prep.media_type,
-            })
-            ids = []
-            for doc in prep.docs:
-                pk = conn.execute(insert(documents).values(
-                    id=doc.id, original_sha256=prep.sha256, parent_id=doc.parent_id,
-                    unit_key=doc.unit_key, position=doc.position, kind=doc.kind,
-                    media_type=doc.media_type, title=doc.title, url=doc.url,
-                    published=doc.published, author=doc.author, site_name=doc.site_name,
-                    text=doc.text, chars=len(doc.text), source_start=doc.source_start,
-                    source_end=doc.source_end, offset_map=doc.offset_map,
-                    layer_sha256=doc.layer_sha256, meta=doc.meta, created_at=now,
-                )).inserted_primary_key[0]
-                if doc.searchable:
-                    self.db.dialect.index_document(conn, pk, doc.title or "", doc.text)
-                if doc.signature is not None:
-                    index_and_group(conn, pk, doc.id, Signature.from_bytes(doc.signature))
-                ids.append(doc.id)
-            entry = custody.append(conn, "extract", prep.sha256, actor, {
-                "reader": prep.reader, "documents": ids,
-            })
-        report.originals += 1
-        report.added.extend(ids)
-        return entry
+        conn.execute(_INSERT_ORIGINAL, dict(
+            sha256=prep.sha256, size=prep.size, media_type=prep.media_type,
+            filename=prep.filename, source_url=prep.source_url, collector=actor,
+            collected_at=now, reader=prep.reader,
+        ))
+        chain.append("collect", prep.sha256, actor, {
+            "name": prep.filename, "source_url": prep.source_url, "size": prep.size,
+            "media_type": prep.media_type,
+        })
+        ids = []
+        for doc in prep.docs:
+            pk = conn.execute(_INSERT_DOCUMENT, dict(
+                id=doc.id, original_sha256=prep.sha256, parent_id=doc.parent_id,
+                unit_key=doc.unit_key, position=doc.position, kind=doc.kind,
+                media_type=doc.media_type, title=doc.title, url=doc.url,
+                published=doc.published, author=doc.author, site_name=doc.site_name,
+                text=doc.text, chars=len(doc.text), source_start=doc.source_start,
+                source_end=doc.source_end, offset_map=doc.offset_map,
+                layer_sha256=doc.layer_sha256, meta=doc.meta, created_at=now,
+            )).inserted_primary_key[0]  # type: ignore[index]
+            if doc.searchable:
+                self.db.dialect.index_document(conn, pk, doc.title or "", doc.text)
+            if doc.signature is not None:
+                index_and_group(conn, pk, doc.id, Signature.from_bytes(doc.signature))
+            ids.append(doc.id)
+        chain.append("extract", prep.sha256, actor, {"reader": prep.reader, "documents": ids})
+        return ids
+
+
+def _count_known(report: IngestReport) -> None:
+    report.known += 1
+
+
+def _count_original(report: IngestReport) -> None:
+    report.originals += 1

@@ -21,7 +21,11 @@ tag list, footer, publisher trailer, or text. Then:
    or that is followed by a dated byline ("Posted on June 22, 2017 by …"). A cue that comes
    before the previous post has any body is part of that post's heading, not a new post.
    A short line followed by a long paragraph is *not* a cue on its own: section headings inside
-   a post look exactly like that.
+   a post look exactly like that. Tag lists are tried before title cues, and title cues are the
+   last resort, because an image whose alt text and caption are the same sentence also prints a
+   line twice: in a text with no closers and no tag lists, such a caption (three words or more)
+   is indistinguishable from a repeated title and would start a post. A repeated line of one or
+   two words (a name under a photo) is never a cue.
 3. A post must have a body (``_MIN_BODY_CHARS`` of text besides its title): a stretch that is
    only an image caption, a widget or a footer is not a post. A page with fewer than two posts is
    a single article and ``split_posts`` returns ``[]``.
@@ -51,6 +55,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from factfinder.intake.boilerplate import LineKind, Vocabulary, vocabulary
 from factfinder.intake.types import Post, Span
@@ -66,14 +71,15 @@ _MIN_BODY_CHARS = 200  # text besides the title needed to be a post
 _HEADER_LINES = 3  # a page header is looked for among the first lines only
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, frozen=True)
 class _Line:
     """One non-blank line: offsets of its stripped text in the page text, and its kind."""
 
     start: int
     end: int
-    text: str  # stripped, whitespace runs collapsed
+    text: str  # stripped; whitespace runs collapsed in lines short enough to be titles
     kind: LineKind
+    key: str  # what two copies of the line have in common (case-folded when short)
 
 
 def _lines(text: str, start: int = 0, end: int | None = None) -> list[_Line]:
@@ -85,14 +91,25 @@ def _lines(text: str, start: int = 0, end: int | None = None) -> list[_Line]:
         stripped = raw.strip()
         if not stripped:
             continue
-        lead = len(raw) - len(raw.lstrip())
-        s = match.start() + lead
-        out.append(_Line(s, s + len(stripped), " ".join(stripped.split()), voc.classify(stripped)))
+        s = match.start() + len(raw) - len(raw.lstrip())
+        if len(stripped) <= _TITLE_MAX_CHARS:
+            short = " ".join(stripped.split())
+            line = _Line(s, s + len(stripped), short, voc.classify(short), short.casefold())
+        else:  # a paragraph: only its exact repetition matters
+            line = _Line(s, s + len(stripped), stripped, voc.classify(stripped), stripped)
+        out.append(line)
     return out
 
 
+@lru_cache(maxsize=4)
+def _page_lines(text: str) -> tuple[_Line, ...]:
+    """The lines of a whole text, cached: readers ask ``has_post_cues`` and ``split_posts``
+    about the same text one after the other. Callers must not modify the lines."""
+    return tuple(_lines(text))
+
+
 def _norm(line: _Line) -> str:
-    return line.text.casefold()
+    return line.key
 
 
 def _title_like(line: _Line) -> bool:
@@ -134,9 +151,12 @@ def _find_title(lines: list[_Line], content: list[int]) -> tuple[int | None, set
             break
         head.append(index)
     for p, index in enumerate(head):
-        if p + 1 < len(head) and _norm(lines[index]) == _norm(lines[head[p + 1]]):
-            if _title_like(lines[index]):
-                return index, {head[p + 1]}
+        if (
+            p + 1 < len(head)
+            and _norm(lines[index]) == _norm(lines[head[p + 1]])
+            and _title_like(lines[index])
+        ):
+            return index, {head[p + 1]}
         if (
             p + 2 < len(head)
             and _norm(lines[index]) == _norm(lines[head[p + 2]])
@@ -225,7 +245,9 @@ def _tag_starts(lines: list[_Line], begin: int) -> list[int]:
     tags = [k for k in range(begin, len(lines)) if lines[k].kind is LineKind.TAGS]
     if not tags:
         return []
-    before = sum(len(lines[k].text) for k in range(begin, tags[0]) if lines[k].kind is LineKind.TEXT)
+    before = sum(
+        len(lines[k].text) for k in range(begin, tags[0]) if lines[k].kind is LineKind.TEXT
+    )
     if before < _MIN_BODY_CHARS:
         return tags
     return [k + 1 for k in tags if k + 1 < len(lines)]
@@ -275,9 +297,19 @@ def page_title(text: str) -> str | None:
     return None if index is None else lines[index].text
 
 
+def has_post_cues(text: str) -> bool:
+    """True when a line of ``text`` is a share widget, "Continue Reading" or a tag list.
+
+    A cheap test for readers: an extractor that keeps such a line may have dropped the others
+    (trafilatura removes repeated lines), so the page deserves a look at its full visible text.
+    """
+    cues = (LineKind.SHARE, LineKind.MORE, LineKind.TAGS)
+    return any(line.kind in cues for line in _page_lines(text))
+
+
 def split_posts(text: str) -> list[Post]:
     """The posts of an archive page's text layer; ``[]`` when the text is a single article."""
-    lines = _lines(text)
+    lines = list(_page_lines(text))
     if not lines:
         return []
     header = _header_index(lines)

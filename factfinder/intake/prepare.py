@@ -201,6 +201,6 @@ def prepare_bytes(
     if store_root is not None:
         from factfinder.store import EvidenceStore
 
-        EvidenceStore(store_root).put(data)
+        EvidenceStore(store_root).put(data, sync=False)  # the writer syncs before commit
     return Prepared(sha, len(data), media_type, Path(name).name if "://" not in name else None,
                     source_url, reader_version(media_type), docs)

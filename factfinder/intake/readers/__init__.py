@@ -92,6 +92,15 @@ def check_size(size: int, limits: Limits) -> None:
         )
 
 
+def _is_pdf(data: bytes, by_name: str | None) -> bool:
+    """``%PDF-`` at the start; later in the first 1 KB (allowed by readers) only after a
+    binary prefix or in a file named .pdf, so a text note quoting "%PDF-1.4" stays text."""
+    at = data.find(b"%PDF-", 0, 1024)
+    if at <= 0:
+        return at == 0
+    return by_name == PDF or binary_reason(data[:at]) is not None
+
+
 def _zip_names(data: bytes) -> list[str] | None:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
@@ -149,7 +158,7 @@ def sniff(data: bytes, name: str) -> str:
     if not data:
         raise RejectedInput("empty file (0 bytes)")
     by_name = _extension(name)
-    if b"%PDF-" in data[:1024]:
+    if _is_pdf(data, by_name):
         return PDF
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         names = _zip_names(data)
@@ -231,7 +240,7 @@ def sniff_payload(data: bytes, name: str, content_type: str | None) -> str | Non
     if not data:
         return None
     declared, _ = parse_content_type(content_type)
-    if b"%PDF-" in data[:1024]:
+    if _is_pdf(data, _extension(name)):
         return PDF
     if data.startswith(b"PK\x03\x04"):
         names = _zip_names(data)

@@ -21,6 +21,7 @@ import hashlib
 import re
 from collections import Counter
 from email import policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
@@ -36,38 +37,47 @@ _MBOX_FROM = re.compile(rb"^From ", re.MULTILINE)
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
+def _repair(value: str) -> str:
+    """Raw 8-bit header bytes arrive as surrogate escapes: decode them like any legacy text."""
+    if not _SURROGATES.search(value):
+        return value
+    raw = value.encode("utf-8", "surrogateescape")
+    try:
+        value = decode_text(raw)[0]
+    except RejectedInput:
+        value = raw.decode("utf-8", "replace")
+    return _SURROGATES.sub("\ufffd", value)
+
+
 def _clean(value: str) -> str:
-    """Collapse folding whitespace and repair raw 8-bit bytes smuggled in as surrogates."""
-    if _SURROGATES.search(value):
-        raw = value.encode("utf-8", "surrogateescape")
-        try:
-            value = decode_text(raw)[0]
-        except RejectedInput:
-            value = raw.decode("utf-8", "replace")
-        value = _SURROGATES.sub("\ufffd", value)
-    return " ".join(value.split())
+    """Repair raw 8-bit bytes and collapse folding whitespace."""
+    return " ".join(_repair(value).split())
+
+
+def _decode_words(value: str) -> str:
+    """Decode RFC 2047 encoded words; on an unknown charset keep the raw text."""
+    if "=?" not in value:
+        return value
+    try:
+        return str(make_header(decode_header(value)))
+    except Exception:
+        return value
 
 
 def _header(msg: Message, name: str) -> str | None:
-    """One header as text; a header the parser cannot make sense of falls back to its raw text."""
+    """One header as text, from its raw source.
+
+    The raw value is used rather than ``policy.default``'s parsed header because the parser
+    rewrites what it cannot understand (an unparseable From becomes "<>"): for evidence the
+    sender's own text matters more than a normalised address.
+    """
     try:
-        value = msg.get(name)
-        if value is None:
-            return None
-        text = str(value)
+        raw = next((value for key, value in msg.raw_items() if key.lower() == name), None)
     except Exception:
-        raw = None
-        try:
-            for key, val in msg.raw_items():
-                if key.lower() == name.lower():
-                    raw = val
-                    break
-        except Exception:
-            return None
-        if raw is None:
-            return None
-        text = str(raw)
-    return _clean(text) or None
+        return None
+    if raw is None:
+        return None
+    return _clean(_decode_words(_repair(str(raw)))) or None
 
 
 def _date(msg: Message) -> str | None:
@@ -162,7 +172,7 @@ def _is_attachment(part: Message) -> bool:
             return True
     except Exception:
         return True
-    return part.get_content_maintype() not in ("text", "multipart")
+    return _content_type(part).split("/")[0] not in ("text", "multipart")
 
 
 def _body(
@@ -186,6 +196,9 @@ def _body(
         except RejectedInput as exc:
             meta["body_error"] = exc.reason
             return "", meta
+        for key in ("encoding", "transcoded_from"):
+            if units and key in units[0].meta:
+                meta[key] = units[0].meta[key]
         return "\n\n".join(u.text for u in units), meta
     try:
         text, decoded = decode_text(data, declared=_charset(part))
@@ -199,6 +212,8 @@ def _body(
 def _parse(data: bytes) -> EmailMessage:
     try:
         msg = BytesParser(policy=policy.default).parsebytes(data)
+    except RecursionError:
+        raise RejectedInput("malformed e-mail: MIME structure nested too deeply") from None
     except Exception as exc:
         raise RejectedInput(f"malformed e-mail: {exc}") from None
     assert isinstance(msg, EmailMessage)
@@ -240,7 +255,10 @@ def read_eml(data: bytes, name: str, limits: Limits) -> list[Extracted]:
     """Read one RFC 822 message (.eml) as one unit."""
     msg = _parse(data)
     _check_is_mail(msg)
-    return [_message(msg, name, limits)]
+    try:
+        return [_message(msg, name, limits)]
+    except RecursionError:
+        raise RejectedInput("malformed e-mail: MIME structure nested too deeply") from None
 
 
 def split_mbox(data: bytes) -> list[tuple[str, bytes]]:
@@ -262,19 +280,37 @@ def split_mbox(data: bytes) -> list[tuple[str, bytes]]:
     return messages
 
 
+def _safe_parse(raw: bytes) -> EmailMessage | str:
+    try:
+        return _parse(raw)
+    except RejectedInput as exc:
+        return exc.reason
+
+
 def read_mbox(data: bytes, name: str, limits: Limits) -> list[Extracted]:
     """Read every message of an mbox; key is the Message-ID, or ``msg:<n>`` (1-based) when a
-    message has none or shares it with another message of the same mbox."""
-    messages = [(line, _parse(raw)) for line, raw in split_mbox(data)]
-    ids = [_header(msg, "message-id") for _, msg in messages]
+    message has none or shares it with another message of the same mbox.
+
+    A message that cannot be read becomes an empty unit with ``meta['error']`` rather than
+    rejecting the whole mailbox.
+    """
+    messages = [(line, _safe_parse(raw)) for line, raw in split_mbox(data)]
+    ids = [_header(msg, "message-id") if isinstance(msg, Message) else None
+           for _, msg in messages]
     counts = Counter(ids)
     units: list[Extracted] = []
     for n, ((from_line, msg), message_id) in enumerate(zip(messages, ids, strict=True), 1):
-        try:
-            unit = _message(msg, name, limits)
-        except RejectedInput as exc:
+        if isinstance(msg, str):
             unit = Extracted(text="", media_type="message/rfc822", kind="message",
-                             title=_header(msg, "subject"), meta={"error": exc.reason})
+                             meta={"error": msg})
+        else:
+            try:
+                unit = _message(msg, name, limits)
+            except (RejectedInput, RecursionError) as exc:
+                reason = exc.reason if isinstance(exc, RejectedInput) else \
+                    "MIME structure nested too deeply"
+                unit = Extracted(text="", media_type="message/rfc822", kind="message",
+                                 title=_header(msg, "subject"), meta={"error": reason})
         usable = message_id and counts[message_id] == 1 and len(message_id) <= MAX_KEY
         unit.key = message_id if usable and message_id else f"msg:{n}"
         unit.meta["mbox_from"] = from_line

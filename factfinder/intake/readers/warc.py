@@ -16,7 +16,6 @@ or past ten times ``max_file_bytes`` (1 GB by default) in any case.
 
 from __future__ import annotations
 
-import gzip
 import io
 import zlib
 from collections import Counter
@@ -29,27 +28,66 @@ _MAX_ERRORS = 20
 
 
 class _CappedGunzip(io.RawIOBase):
-    """Streams a (multi-member) gzip file and stops at ``cap`` unpacked bytes."""
+    """Streams a multi-member gzip file, stopping at ``cap`` unpacked bytes.
+
+    Unlike :class:`gzip.GzipFile` it hands out everything decoded before a truncation or
+    corruption (a WARC cut short by an interrupted download still yields its first records)
+    and records the problem in ``error`` instead of raising.
+    """
 
     def __init__(self, data: bytes, cap: int) -> None:
-        self._gz = gzip.GzipFile(fileobj=io.BytesIO(data))
+        self._data = data
+        self._pos = 0
+        self._input = b""
+        self._decompressor = zlib.decompressobj(31)
+        self._in_member = False
+        self._pending = b""
         self.cap = cap
         self.unpacked = 0
         self.exceeded = False
+        self.error: str | None = None
 
     def readable(self) -> bool:
         return True
 
+    def _more(self) -> bytes:
+        """The next piece of unpacked data; b"" at the end or on error."""
+        while True:
+            if self._input:
+                self._in_member = True
+                try:
+                    out = self._decompressor.decompress(self._input, 1 << 20)
+                except zlib.error as exc:
+                    self.error = f"corrupt gzip data ({exc})"
+                    return b""
+                self._input = self._decompressor.unconsumed_tail
+                if self._decompressor.eof:  # next member, if any
+                    self._input = self._decompressor.unused_data + self._input
+                    self._decompressor = zlib.decompressobj(31)
+                    self._in_member = False
+                if out:
+                    return out
+            elif self._pos < len(self._data):
+                self._input = self._data[self._pos:self._pos + (1 << 20)]
+                self._pos += len(self._input)
+            else:
+                if self._in_member:
+                    self.error = "truncated gzip data (file cut short?)"
+                return b""
+
     def readinto(self, buffer: Any) -> int:
-        if self.exceeded:
+        if self.exceeded or self.error:
             return 0
-        chunk = self._gz.read(min(len(buffer), 1 << 20))
-        self.unpacked += len(chunk)
-        if self.unpacked > self.cap:
-            self.exceeded = True
-            return 0
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
+        if not self._pending:
+            self._pending = self._more()
+            self.unpacked += len(self._pending)
+            if self.unpacked > self.cap:
+                self.exceeded = True
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def _one_line(exc: BaseException) -> str:
@@ -95,11 +133,16 @@ def read_warc(data: bytes, name: str, limits: Limits) -> list[Extracted]:
     except Exception as exc:  # warcio's ArchiveLoadFailed, StatusAndHeadersParserException, ...
         failure = _one_line(exc)
     if capped is not None and capped.exceeded:
-        raise RejectedInput(
-            f"warc.gz unpacks to over {human_size(capped.cap)} (gzip bomb?): over the limit of "
-            f"{limits.max_compression_ratio:g}x its size or "
-            f"{human_size(UNPACKED_FACTOR * limits.max_file_bytes, limit=True)}"
-        )
+        absolute = UNPACKED_FACTOR * limits.max_file_bytes
+        if capped.cap < absolute:
+            raise RejectedInput(
+                f"warc.gz unpacks to over {human_size(capped.cap)}, more than "
+                f"{limits.max_compression_ratio:g} times its size (gzip bomb?)"
+            )
+        raise RejectedInput(f"warc.gz unpacks to over the {human_size(absolute, limit=True)} "
+                            "limit (gzip bomb?)")
+    if capped is not None and capped.error:
+        failure = capped.error
     if not units:
         if failure and records == 0:
             raise RejectedInput(f"corrupt WARC: {failure}")
