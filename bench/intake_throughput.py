@@ -16,7 +16,6 @@ import argparse
 import html
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,8 @@ PAGE = """<!DOCTYPE html>
 <main><article class="post hentry"><h1 class="entry-title">{title}</h1>
 <div class="byline">By {author} · <time datetime="{date}">{date}</time></div>
 <div class="entry-content">{body}</div>
-<div class="sharedaddy"><p>Please follow and like us:</p><a href="#">Facebook</a> <a href="#">Twitter</a></div>
+<div class="sharedaddy"><p>Please follow and like us:</p>
+<a href="#">Facebook</a> <a href="#">Twitter</a></div>
 <footer class="tags">Tags: 1988 Massacre, Human Rights, Iran</footer></article></main>
 <aside><h3>Recent posts</h3><ul>{recent}</ul></aside>
 <footer><p>© {year} Free Voices. All rights reserved.</p></footer></body></html>

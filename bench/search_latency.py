@@ -64,7 +64,8 @@ def main() -> None:
         p95 = times[int(len(times) * 0.95) - 1]
         print(f"backend: {db.backend}; corpus: {len(report.added)} documents made from {source} "
               f"(built in {build:.1f} s)")
-        print(f"queries: {len(QUERIES)} × {args.rounds} rounds, 10 hits with snippets + total count")
+        print(f"queries: {len(QUERIES)} × {args.rounds} rounds, "
+              "10 hits with snippets + total count")
         print(f"median {statistics.median(times):.2f} ms · p95 {p95:.2f} ms · "
               f"max {times[-1]:.2f} ms (target p95 < 50 ms)")
         print(f"mean hits per query: {statistics.mean(totals.values()):.0f}")

@@ -57,6 +57,8 @@ def resolve_actor(actor: str | None = None) -> str:
         return "unknown"
 
 
-def settings(db: str | None = None, evidence: str | None = None, actor: str | None = None) -> Settings:
+def settings(
+    db: str | None = None, evidence: str | None = None, actor: str | None = None
+) -> Settings:
     url = resolve_db_url(db)
     return Settings(url, resolve_evidence_dir(url, evidence), resolve_actor(actor))

@@ -1,12 +1,12 @@
 """Near-duplicate detection: reposts and repeated articles, within a page and across sources.
 
 A document's text is cut into word 5-gram shingles (hashed by a rolling hash over CRC-32 token
-hashes) and summarised by a MinHash signature (datasketch, 128 permutations). The signature is split into 16 bands of 8 rows; each band's hash
-is stored in ``lsh_bands`` with an index, so finding candidates for a new document is a single
-indexed lookup however large the database grows (no in-memory index to rebuild). Candidates whose
-estimated Jaccard similarity reaches ``THRESHOLD`` join the same ``duplicate_group``, named after
-the earliest document of the group. A repost is not corroboration: later features count a
-duplicate group once.
+hashes) and summarised by a MinHash signature (datasketch, 128 permutations). The signature is
+split into 16 bands of 8 rows; each band's hash is stored in ``lsh_bands`` with an index, so
+finding candidates for a new document is a single indexed lookup however large the database
+grows (no in-memory index to rebuild). Candidates whose estimated Jaccard similarity reaches
+``THRESHOLD`` join the same ``duplicate_group``, named after the earliest document of the group.
+A repost is not corroboration: later features count a duplicate group once.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash
@@ -136,7 +138,7 @@ def index_and_group(conn: Connection, pk: int, doc_id: str, sig: Signature) -> s
     return group
 
 
-def _first_pk(conn: Connection, group: str, members: list) -> int:
+def _first_pk(conn: Connection, group: str, members: Sequence[Any]) -> int:
     row = conn.execute(
         select(documents.c.pk).where(
             (documents.c.duplicate_group == group) | (documents.c.id == group)

@@ -1,9 +1,9 @@
 """Content-addressed evidence store: every original kept byte for byte under its SHA-256.
 
 Layout: ``<root>/sha256/ab/abcd…`` (as git does: 256 folders keep each one to a few thousand
-files at a million originals). A file is written to a temporary name, flushed to disk and renamed into place, so a crash
-never leaves a partial original under a real name; once written it is made read-only and never
-touched again. Writing the same bytes twice is a no-op.
+files at a million originals). A file is written to a temporary name, flushed to disk and
+renamed into place, so a crash never leaves a partial original under a real name; once
+written it is made read-only and never touched again. Writing the same bytes twice is a no-op.
 """
 
 from __future__ import annotations

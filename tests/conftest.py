@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from factfinder.db import Database
-from factfinder.intake.pipeline import IngestOptions, IngestReport, Ingestor
+from factfinder.intake.pipeline import IngestOptions, Ingestor, IngestReport
 from factfinder.intake.types import Limits
 from factfinder.store import EvidenceStore
 

@@ -99,9 +99,10 @@ def ingest(
 
         def on_result(item: Input, result: object) -> None:
             if isinstance(result, Rejection):
-                err.print(f"[red]rejected[/red] {escape(item.name)}: {escape(result.reason)}")
+                err.print(f"[red]rejected[/red] {escape(item.name)}: {escape(result.reason)}",
+                          soft_wrap=True)
             elif isinstance(result, Known) and not json_out and not quiet:
-                err.print(f"[dim]already in the case: {escape(item.name)}[/dim]")
+                err.print(f"[dim]already in the case: {escape(item.name)}[/dim]", soft_wrap=True)
             speed = progress.tasks[0].speed
             progress.update(task, advance=1, rate=f"{speed:.1f} files/s" if speed else "")
 
@@ -144,16 +145,18 @@ def documents(
         print_json(docs)
         return
     table = Table(box=None, pad_edge=False)
-    table.add_column("id", no_wrap=True)
-    table.add_column("kind", no_wrap=True)
+    table.add_column("id", no_wrap=True, min_width=16)
+    table.add_column("kind", no_wrap=True, min_width=8)
     table.add_column("title", no_wrap=True, overflow="ellipsis",
-                     max_width=max(16, min(60, console.width - 66)))
-    for name in ("published", "chars", "dup group", "parent"):
-        table.add_column(name, no_wrap=True)
+                     max_width=max(16, console.width - 70))
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("chars", no_wrap=True, justify="right", min_width=6)
+    table.add_column("dup group", no_wrap=True, min_width=8)
+    table.add_column("parent", no_wrap=True, min_width=8)
     for d in docs:
-        table.add_row(d["id"], d["kind"], escape((d["title"] or d["filename"] or "")[:70]),
-                      d["published"] or "", str(d["chars"]), (d["duplicate_group"] or "")[:8],
-                      (d["parent_id"] or "")[:8])
+        table.add_row(d["id"], d["kind"], escape(d["title"] or d["filename"] or ""),
+                      (d["published"] or "")[:10], str(d["chars"]),
+                      (d["duplicate_group"] or "")[:8], (d["parent_id"] or "")[:8])
     console.print(table)
     console.print(f"{len(docs)} document(s)")
 
@@ -177,20 +180,23 @@ def show(
         doc["custody"] = [e.as_json() for e in history]
         print_json(doc)
         return
+    def say(*args: object) -> None:
+        console.print(*args, soft_wrap=True)
+
     o = doc["original"]
-    console.print(f"[bold]{escape(doc['title'] or '(untitled)')}[/bold]")
-    console.print(f"id {doc['id']} · {doc['kind']} · {doc['chars']} chars"
+    say(f"[bold]{escape(doc['title'] or '(untitled)')}[/bold]")
+    say(f"id {doc['id']} · {doc['kind']} · {doc['chars']} chars"
                   + (f" · published {doc['published']}" if doc["published"] else ""))
-    console.print(f"original sha256 {o['sha256']} · {escape(o['filename'] or '')} · "
+    say(f"original sha256 {o['sha256']} · {escape(o['filename'] or '')} · "
                   f"{o['media_type']} · {o['size']} bytes")
     if o["source_url"] or doc["url"]:
-        console.print(f"url {escape(doc['url'] or o['source_url'])}")
-    console.print(f"collected {o['collected_at']} by {escape(o['collector'])} · "
+        say(f"url {escape(doc['url'] or o['source_url'])}")
+    say(f"collected {o['collected_at']} by {escape(o['collector'])} · "
                   f"span {doc['source_span'][0]}–{doc['source_span'][1]} of the text layer")
     if doc["parent_id"]:
-        console.print(f"post of page {doc['parent_id']}")
+        say(f"post of page {doc['parent_id']}")
     if doc["duplicates"]:
-        console.print(f"near-duplicates: {', '.join(doc['duplicates'])}")
+        say(f"near-duplicates: {', '.join(doc['duplicates'])}")
     console.print()
     console.print(escape(doc["text"]), soft_wrap=True)
 
@@ -240,8 +246,9 @@ def verify(db: DbOption = None, evidence: EvidenceOption = None, json_out: JsonO
                     "problems": report.problems})
     else:
         for problem in report.problems:
-            err.print(f"[red]PROBLEM[/red] {escape(problem)}")
-        status = "[green]OK[/green]" if report.ok else f"[red]{len(report.problems)} problem(s)[/red]"
+            err.print(f"[red]PROBLEM[/red] {escape(problem)}", soft_wrap=True)
+        n = len(report.problems)
+        status = "[green]OK[/green]" if report.ok else f"[red]{n} problem(s)[/red]"
         console.print(f"{status}: {report.originals} original(s) checked, {report.entries} "
                       f"custody entries chained, head {report.head[0]} {report.head[1][:16]}…")
     raise typer.Exit(0 if report.ok else 1)

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 

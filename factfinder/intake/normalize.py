@@ -184,7 +184,9 @@ def _emit_nfc(b: _Builder, text: str, start: int, end: int) -> None:
         _emit_segment(b, text, run_start, end)
 
 
-def normalize(text: str, segments: Sequence[tuple[int, int]] | None = None) -> tuple[str, OffsetMap]:
+def normalize(
+    text: str, segments: Sequence[tuple[int, int]] | None = None
+) -> tuple[str, OffsetMap]:
     """Clean text made of ``segments`` of ``text`` (all of it by default), and its offset map."""
     if segments is None:
         segments = [(0, len(text))]

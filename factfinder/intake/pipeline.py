@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,32 +165,32 @@ class Ingestor:
         with ProcessPoolExecutor(
             max_workers=self.options.jobs, initializer=_worker_init, initargs=(self.db.url,)
         ) as pool:
-            pending: dict[Future, Input] = {}
+            # Results are committed in input order (not completion order), so the same input
+            # always gives the same database, whatever the workers' timing.
+            pending: deque[tuple[Future, Input]] = deque()
             limit = self.options.jobs * 4  # bounded in flight: memory stays flat
-            exhausted = False
-            while pending or not exhausted:
-                while not exhausted and len(pending) < limit:
-                    item = next(items, None)
-                    if item is None:
-                        exhausted = True
-                        break
-                    fut = pool.submit(prepare_input, item, self.options.limits,
-                                      str(self.store.root), self._source_url(item))
-                    pending[fut] = item
-                if not pending:
-                    break
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    item = pending.pop(fut)
-                    try:
-                        result: Prepared | Rejection | Known = fut.result()
-                    except Exception as exc:  # a crashed worker: name the file, go on
-                        result = Rejection(item.name, f"could not be read ({type(exc).__name__})")
-                    self._commit(item, result, report)
-                    if on_result:
-                        on_result(item, result)
+            for item in items:
+                pending.append((pool.submit(prepare_input, item, self.options.limits,
+                                            str(self.store.root), self._source_url(item)), item))
+                while len(pending) >= limit or (pending and pending[0][0].done()):
+                    self._take(pending.popleft(), report, on_result)
+            while pending:
+                self._take(pending.popleft(), report, on_result)
             self._flush(report)
         return report
+
+    def _take(
+        self, entry: tuple[Future, Input], report: IngestReport,
+        on_result: Callable[[Input, object], None] | None,
+    ) -> None:
+        fut, item = entry
+        try:
+            result: Prepared | Rejection | Known = fut.result()
+        except Exception as exc:  # a crashed worker: name the file, go on
+            result = Rejection(item.name, f"could not be read ({type(exc).__name__})")
+        self._commit(item, result, report)
+        if on_result:
+            on_result(item, result)
 
     def _source_url(self, item: Input) -> str | None:
         return item.url or self.options.source_url
@@ -245,14 +246,18 @@ class Ingestor:
             isinstance(result, Prepared) and conn.execute(
                 select(originals.c.sha256).where(originals.c.sha256 == result.sha256)).first()
         ):
-            sha = result.sha256  # type: ignore[union-attr]
-            chain.append("collect-again", sha, actor, {
+            chain.append("collect-again", result.sha256, actor, {
                 "name": item.name, "source_url": self._source_url(item),
-                "size": result.size})  # type: ignore[union-attr]
+                "size": result.size})
             return _count_known
         assert isinstance(result, Prepared)
         ids = self._write_prepared(conn, chain, result, actor)
-        return lambda r: (r.added.extend(ids), _count_original(r))
+
+        def count(report: IngestReport) -> None:
+            report.added.extend(ids)
+            report.originals += 1
+
+        return count
 
     def _write_prepared(
         self, conn: Connection, chain: custody.Chain, prep: Prepared, actor: str
@@ -289,7 +294,3 @@ class Ingestor:
 
 def _count_known(report: IngestReport) -> None:
     report.known += 1
-
-
-def _count_original(report: IngestReport) -> None:
-    report.originals += 1

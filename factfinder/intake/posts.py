@@ -16,17 +16,19 @@ tag list, footer, publisher trailer, or text. Then:
    ‘…’", which belongs to no post). WordPress themes print each post's tag list either at its top
    or at its bottom: a tag list that opens a stretch of text belongs to the post that follows; a
    tag list left alone after the last closer belongs to the post before it.
-2. **Cues**, only when a page has no closers: a post starts at a title-like line that is repeated
-   on the next line ("Title / Title / body", the archive heading followed by the entry heading),
-   or that is followed by a dated byline ("Posted on June 22, 2017 by …"). A cue that comes
-   before the previous post has any body is part of that post's heading, not a new post.
-   A short line followed by a long paragraph is *not* a cue on its own: section headings inside
-   a post look exactly like that. Tag lists are tried before title cues, and title cues are the
-   last resort, because an image whose alt text and caption are the same sentence also prints a
-   line twice: in a text with no closers and no tag lists, such a caption (three words or more)
-   is indistinguishable from a repeated title and would start a post. A repeated line of one or
-   two words (a name under a photo) is never a cue.
-3. A post must have a body (``_MIN_BODY_CHARS`` of text besides its title): a stretch that is
+2. **Tag lists**, when a page has no closers: every tag list starts a post (or, when the first
+   list comes after a post's body, the line after every list does: a theme prints tags in the
+   same place for every post).
+3. **Title cues**, the last resort: a post starts at a title-like line that is repeated on the
+   next line ("Title / Title / body", the archive heading then the entry heading), or that is
+   followed by a dated byline ("Posted on June 22, 2017 by …"). A cue that comes before the
+   previous post has any body is part of that post's heading, not a new post. A short line
+   followed by a long paragraph is *not* a cue on its own: section headings inside a post look
+   exactly like that. Title cues come last because an image whose alt text and caption are the
+   same sentence also prints a line twice: in a text with no closers and no tag lists, such a
+   caption (three words or more) cannot be told from a repeated title and would start a post. A
+   repeated line of one or two words (a name under a photo) is never a cue.
+4. A post must have a body (``_MIN_BODY_CHARS`` of text besides its title): a stretch that is
    only an image caption, a widget or a footer is not a post. A page with fewer than two posts is
    a single article and ``split_posts`` returns ``[]``.
 
@@ -47,6 +49,10 @@ Judgement calls on the seed pages (``tests/intake/seed_posts.json`` is the hand-
 * A very long post whose section headings look like post titles (seed 001, the post whose tag
   list is on line 387 and which runs to line 609) is one post: no closer, tag list or repeated
   title separates its sections, and its tag list names the topics of all of them.
+* Where a theme prints "alt text / title / alt text" the middle line is the title, even when it
+  reads like a caption (seed 002, the post whose tag list is on line 76: its title is line 80).
+  Where no line is printed twice (seed 001, tag list on line 99), the first title-like line is
+  the title and the two short lines under it are the image's alt text and caption.
 * Bylines ("Staff Writer", "By: <publisher>") are kept: they say who makes the post's claims.
   Image captions inside a post are kept once; they often carry facts (crowd sizes, dates).
 """

@@ -63,4 +63,5 @@ class Extracted:
     kind: str = "document"  # document | page | message | response
     key: str = ""  # stable key of this unit inside its original ("" when the original is one unit)
     meta: dict[str, Any] = field(default_factory=dict)
-    posts: list[Post] | None = None  # set by a reader that knows the page structure (HTML <article>)
+    # set by a reader that knows the page structure (HTML <article>)
+    posts: list[Post] | None = None

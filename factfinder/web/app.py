@@ -37,7 +37,9 @@ def highlight(snippet: str, spans: list[list[int]]) -> Markup:
 
 
 def create_app(db: Database) -> FastAPI:
-    app = FastAPI(title="factfinder", version=__version__)
+    # No Swagger UI: it loads scripts from a CDN, and this app works offline. The schema is at
+    # /openapi.json.
+    app = FastAPI(title="factfinder", version=__version__, docs_url=None, redoc_url=None)
     templates = Jinja2Templates(directory=str(TEMPLATES))
     templates.env.globals["highlight"] = highlight
 

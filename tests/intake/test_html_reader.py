@@ -38,17 +38,24 @@ def article_html(n: int, *, heading: str = "h2", excerpt: bool = True) -> str:
     return f"""
 <article id="post-{n}" class="post-{n} post type-post hentry category-news tag-prisons">
   <header class="entry-header">
-    <{heading} class="entry-title"><a href="/2023/05/0{n}/hearing-{n}/">Tribunal hearing day {n}</a></{heading}>
-    <div class="entry-meta"><time class="entry-date published" datetime="2023-05-0{n}T10:00:00+00:00">May {n}, 2023</time>
-      <span class="byline">by <span class="author vcard"><a class="url fn n" href="/author/r/">Reza Writer</a></span></span></div>
+    <{heading} class="entry-title"><a href="/2023/05/0{n}/hearing-{n}/">Tribunal hearing day {n}
+      </a></{heading}>
+    <div class="entry-meta">
+      <time class="entry-date published" datetime="2023-05-0{n}T10:00:00+00:00">May {n}, 2023
+      </time>
+      <span class="byline">by <span class="author vcard"><a class="url fn n" href="/author/r/">
+        Reza Writer</a></span></span></div>
   </header>
   <div class="entry-content">
-    <figure class="wp-caption"><img src="/a.jpg" alt="Photo alt text"><figcaption>A caption under the photo</figcaption></figure>
+    <figure class="wp-caption"><img src="/a.jpg" alt="Photo alt text">
+      <figcaption>A caption under the photo</figcaption></figure>
     {paras}
-    <div class="sfsi_widget"><p>Please follow and like us:</p><a href="#" onclick="share()">Facebook</a></div>
+    <div class="sfsi_widget"><p>Please follow and like us:</p>
+      <a href="#" onclick="share()">Facebook</a></div>
     {more.format(n=n)}
   </div>
-  <footer class="entry-footer"><span class="tags-links">Tagged <a rel="tag" href="/tag/a/">Prisons</a>, <a rel="tag" href="/tag/b/">Courts</a></span></footer>
+  <footer class="entry-footer"><span class="tags-links">Tagged
+    <a rel="tag" href="/tag/a/">Prisons</a>, <a rel="tag" href="/tag/b/">Courts</a></span></footer>
 </article>"""
 
 
@@ -69,7 +76,8 @@ def archive_page(count: int = 3) -> str:
 <link rel="canonical" href="https://watch.example/tag/prisons/">
 <script>var tracking = "alert('x')";</script></head>
 <body class="archive tag tag-prisons">
-<nav class="main-navigation"><ul><li><a href="/">Home</a></li><li><a href="/news/">News</a></li></ul></nav>
+<nav class="main-navigation"><ul><li><a href="/">Home</a></li>
+<li><a href="/news/">News</a></li></ul></nav>
 <main id="main" class="site-main">
 <header class="page-header"><h1 class="page-title">Tag: <span>Prisons</span></h1></header>
 {posts}
@@ -276,3 +284,9 @@ def test_limits() -> None:
         read_html(page, "big.html", Limits(max_file_bytes=100))
     with pytest.raises(RejectedInput, match="character limit"):
         read_html(page, "long.html", Limits(max_text_chars=50))
+
+
+def test_sloppy_deep_markup_is_read_not_rejected() -> None:
+    """Hundreds of unclosed <font> tags (old sites) pass libxml2's default depth: re-parsed."""
+    page = "<html><body>" + "<font size=2>" * 300 + "<p>Text after many fonts.</p></body></html>"
+    assert "Text after many fonts." in read(page).text

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from factfinder.intake.boilerplate import LineKind, build_vocabulary, vocabulary
-from factfinder.intake.posts import page_title, split_posts, strip_boilerplate
+from factfinder.intake.posts import has_post_cues, page_title, split_posts, strip_boilerplate
 from factfinder.intake.types import Post
 
 GOLD: dict[str, Any] = json.loads(
@@ -139,7 +139,8 @@ def archive_with_closers() -> str:
 def test_closers_split_posts_and_keep_title_once() -> None:
     text = archive_with_closers()
     posts = split_posts(text)
-    assert [p.title for p in posts] == [f"Witnesses describe the events of week {n}" for n in (1, 2, 3)]
+    titles = [f"Witnesses describe the events of week {n}" for n in (1, 2, 3)]
+    assert [p.title for p in posts] == titles
     assert page_title(text) == "Category: Reports"
     for post in posts:
         check_keep(text, post.start, post.end, post.keep)
@@ -168,7 +169,7 @@ def test_dated_bylines_start_posts() -> None:
         parts += [f"Court hears appeal in case {n}", f"Posted on March {n + 3}, 2023 by Editor",
                   "", BODY, "", BODY2, ""]
     posts = split_posts("\n".join(parts))
-    assert [p.title for p in posts] == ["Court hears appeal in case 0", "Court hears appeal in case 1"]
+    assert [p.title for p in posts] == [f"Court hears appeal in case {n}" for n in (0, 1)]
 
 
 def test_single_article_is_not_split() -> None:
@@ -206,6 +207,12 @@ def test_offsets_with_crlf_and_strip_range() -> None:
     keep = strip_boilerplate(text, second.start, second.end)
     check_keep(text, second.start, second.end, keep)
     assert "Share this" not in "".join(text[a:b] for a, b in keep)
+
+
+def test_post_cues() -> None:
+    assert has_post_cues(archive_with_closers())
+    assert has_post_cues("Intro\nAlpha,Beta,Gamma,Delta\nBody")
+    assert not has_post_cues("\n\n".join(["A title", BODY, BODY2]))
 
 
 def test_empty_and_blank_text() -> None:

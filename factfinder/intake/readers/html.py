@@ -129,25 +129,35 @@ def decode_html(data: bytes, limits: Limits) -> tuple[str, dict[str, Any]]:
     return text, meta
 
 
+def _parse(text: str, *, huge: bool) -> tuple[lxml.html.HtmlElement, list[str]]:
+    parser = lxml.html.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, collect_ids=False,
+        default_doctype=False, huge_tree=huge,
+    )
+    try:
+        tree = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise RejectedInput(f"HTML could not be parsed: {exc}") from None
+    fatal = [e.message.strip() for e in parser.error_log if e.level >= etree.ErrorLevels.FATAL]
+    return tree, fatal
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement:
     """Parse once, with no network access; reject what libxml2 could only read in part.
 
-    libxml2 stops at 256 levels of nesting (a classic denial-of-service shape) and at its size
-    limits for one text node; both would silently drop the rest of the page, so they are rejected.
+    libxml2 stops at 256 levels of nesting, which sloppy old pages reach with hundreds of
+    unclosed ``<font>`` or ``<div>`` tags; such a page is parsed again with libxml2's "huge"
+    option (2048 levels). Past that the nesting is a denial-of-service shape, and any other
+    fatal parser error would silently drop the rest of the page: both are rejected.
     """
-    parser = lxml.html.HTMLParser(
-        remove_comments=True, remove_pis=True, no_network=True, collect_ids=False,
-        default_doctype=False, huge_tree=False,
-    )
-    try:
-        tree = lxml.html.document_fromstring(_XML_DECLARATION.sub("", text, count=1), parser=parser)
-    except (etree.ParserError, ValueError) as exc:
-        raise RejectedInput(f"HTML could not be parsed: {exc}") from None
-    for entry in parser.error_log:
-        if entry.level >= etree.ErrorLevels.FATAL:
-            if "depth" in entry.message.lower():
-                raise RejectedInput("HTML nested too deeply (over 255 levels): refused as hostile")
-            raise RejectedInput(f"HTML exceeds the parser's safety limits: {entry.message.strip()}")
+    text = _XML_DECLARATION.sub("", text, count=1)
+    tree, fatal = _parse(text, huge=False)
+    if fatal and all("depth" in message.lower() for message in fatal):
+        tree, fatal = _parse(text, huge=True)
+    if fatal:
+        if any("depth" in message.lower() for message in fatal):
+            raise RejectedInput("HTML nested too deeply (over 2048 levels): refused as hostile")
+        raise RejectedInput(f"HTML exceeds the parser's safety limits: {fatal[0]}")
     return tree
 
 
