@@ -80,8 +80,12 @@ class Entry:
 class Chain:
     """Appends entries within one write transaction, reading the head only once."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, deferred: bool = False) -> None:
+        """With ``deferred``, entries are collected in ``pending`` for the caller to insert in
+        one statement before the transaction ends."""
         self.conn = conn
+        self.deferred = deferred
+        self.pending: list[dict[str, Any]] = []
         self.seq, self.hash = head(conn)
 
     def append(
@@ -90,10 +94,12 @@ class Chain:
         seq, prev, at = self.seq + 1, self.hash, utcnow()
         details_json = canonical(details or {})
         digest = entry_hash(seq, at, actor, action, obj, details_json, prev)
-        self.conn.execute(_INSERT, dict(
-            seq=seq, at=at, actor=actor, action=action, object=obj, details=details_json,
-            prev_hash=prev, hash=digest,
-        ))
+        row = dict(seq=seq, at=at, actor=actor, action=action, object=obj,
+                   details=details_json, prev_hash=prev, hash=digest)
+        if self.deferred:
+            self.pending.append(row)
+        else:
+            self.conn.execute(_INSERT, row)
         self.seq, self.hash = seq, digest
         return Entry(seq, at, actor, action, obj, details or {}, prev, digest)
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 from datasketch import MinHash
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 
 from factfinder.db.schema import documents, lsh_bands, minhashes
@@ -87,61 +87,125 @@ def signature(text: str) -> Signature | None:
     return Signature(mh.hashvalues.copy())
 
 
-def index_and_group(conn: Connection, pk: int, doc_id: str, sig: Signature) -> str | None:
-    """Store ``sig`` for document ``pk`` and put it in a duplicate group if it has one.
-
-    Returns the group id (None when the document is unique so far)."""
-    keys = sig.buckets()
-    rows = conn.execute(
-        select(lsh_bands.c.document_pk, lsh_bands.c.band, lsh_bands.c.bucket).where(
-            lsh_bands.c.bucket.in_(keys)
-        )
-    ).all()
-    candidates = {r[0] for r in rows if keys[r[1]] == r[2] and r[0] != pk}
-    conn.execute(_INSERT_MINHASH, {"document_pk": pk, "signature": sig.to_bytes()})
-    conn.execute(
-        _INSERT_BAND,
-        [{"band": b, "bucket": k, "document_pk": pk} for b, k in enumerate(keys)],
-    )
-    if not candidates:
-        return None
-    sigs = conn.execute(
-        select(minhashes.c.document_pk, minhashes.c.signature).where(
-            minhashes.c.document_pk.in_(candidates)
-        )
-    ).all()
-    matches = [r[0] for r in sigs if sig.similarity(Signature.from_bytes(r[1])) >= THRESHOLD]
-    if not matches:
-        return None
-    members = conn.execute(
-        select(documents.c.pk, documents.c.id, documents.c.duplicate_group).where(
-            documents.c.pk.in_(matches)
-        )
-    ).all()
-    groups = {m[2] for m in members if m[2]}
-    # The group is named after its earliest document (lowest pk), so names are stable.
-    earliest = min(members, key=lambda m: m[0])
-    names = groups | {earliest[2] or earliest[1]}
-    group = min(names, key=lambda g: _first_pk(conn, g, members))
-    conn.execute(
-        update(documents)
-        .where(documents.c.pk.in_([m[0] for m in members] + [pk]))
-        .values(duplicate_group=group)
-    )
-    others = groups - {group}
-    if others:
-        conn.execute(
-            update(documents)
-            .where(documents.c.duplicate_group.in_(others))
-            .values(duplicate_group=group)
-        )
-    return group
+@dataclass
+class NewDoc:
+    pk: int
+    id: str
+    sig: Signature
 
 
-def _first_pk(conn: Connection, group: str, members: Sequence[Any]) -> int:
-    row = conn.execute(
-        select(documents.c.pk).where(
-            (documents.c.duplicate_group == group) | (documents.c.id == group)
-        ).order_by(documents.c.pk).limit(1)
-    ).first()
-    return int(row[0]) if row else min(m[0] for m in members)
+def group_batch(conn: Connection, docs: Sequence[NewDoc]) -> dict[int, str]:
+    """Store the signatures of documents about to be inserted and put each in a duplicate group.
+
+    Returns ``{pk: group}`` for the new documents that have one (set it on their rows when
+    inserting them). Existing documents that join or merge groups are updated here. One indexed
+    lookup serves the whole batch; documents of the same batch are compared with each other too.
+    """
+    if not docs:
+        return {}
+    keys = {d.pk: d.sig.buckets() for d in docs}
+    wanted = sorted({k for ks in keys.values() for k in ks})
+    existing: dict[tuple[int, int], set[int]] = {}
+    for i in range(0, len(wanted), 500):
+        rows = conn.execute(
+            select(lsh_bands.c.document_pk, lsh_bands.c.band, lsh_bands.c.bucket).where(
+                lsh_bands.c.bucket.in_(wanted[i : i + 500]))
+        )
+        for dpk, band, bucket in rows:
+            existing.setdefault((band, bucket), set()).add(int(dpk))
+    candidates = {
+        d.pk: set().union(*(existing.get((b, k), set()) for b, k in enumerate(keys[d.pk])))
+        for d in docs
+    }
+    old_pks = sorted(set().union(*candidates.values()))
+    old_sigs: dict[int, Signature] = {}
+    old_info: dict[int, tuple[str, str | None]] = {}
+    for i in range(0, len(old_pks), 500):
+        chunk = old_pks[i : i + 500]
+        for pk, blob in conn.execute(select(minhashes.c.document_pk, minhashes.c.signature)
+                                     .where(minhashes.c.document_pk.in_(chunk))):
+            old_sigs[int(pk)] = Signature.from_bytes(blob)
+        for pk, doc_id, group in conn.execute(
+                select(documents.c.pk, documents.c.id, documents.c.duplicate_group)
+                .where(documents.c.pk.in_(chunk))):
+            old_info[int(pk)] = (str(doc_id), group)
+
+    # Union-find over documents (by pk) and existing groups (by name).
+    parent: dict[Any, Any] = {}
+
+    def find(x: Any) -> Any:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: Any, b: Any) -> None:
+        parent[find(a)] = find(b)
+
+    new_sigs = {d.pk: d.sig for d in docs}
+    seen: dict[tuple[int, int], list[int]] = {}
+    matched: set[int] = set()
+    for d in docs:
+        find(d.pk)
+        for c in candidates[d.pk]:
+            if c in old_sigs and d.sig.similarity(old_sigs[c]) >= THRESHOLD:
+                union(d.pk, c)
+                matched.add(c)
+        within = {c for b, k in enumerate(keys[d.pk]) for c in seen.get((b, k), [])}
+        for c in within:
+            if d.sig.similarity(new_sigs[c]) >= THRESHOLD:
+                union(d.pk, c)
+        for b, k in enumerate(keys[d.pk]):
+            seen.setdefault((b, k), []).append(d.pk)
+    for c in matched:
+        group = old_info[c][1]
+        if group:
+            union(c, ("group", group))
+
+    # Each component is named after its earliest document (lowest pk); an existing group's name
+    # is its earliest document's id, so its first pk is looked up.
+    group_names = {x[1] for x in parent if isinstance(x, tuple)}
+    group_first: dict[str, int] = {}
+    if group_names:
+        for name, first in conn.execute(
+                select(documents.c.duplicate_group, func.min(documents.c.pk))
+                .where(documents.c.duplicate_group.in_(sorted(group_names)))
+                .group_by(documents.c.duplicate_group)):
+            group_first[str(name)] = int(first)
+    new_ids = {d.pk: d.id for d in docs}
+    components: dict[Any, list[Any]] = {}
+    for x in list(parent):
+        components.setdefault(find(x), []).append(x)
+    result: dict[int, str] = {}
+    for members in components.values():
+        if len(members) < 2:
+            continue
+
+        def first_pk(x: Any) -> int:
+            return group_first.get(x[1], 0) if isinstance(x, tuple) else int(x)
+
+        head = min(members, key=first_pk)
+        name = str(head[1]) if isinstance(head, tuple) else (
+            new_ids.get(head) or old_info[head][0])
+        for x in members:
+            if isinstance(x, tuple):
+                if x[1] != name:
+                    conn.execute(update(documents).where(documents.c.duplicate_group == x[1])
+                                 .values(duplicate_group=name))
+            elif x in new_ids:
+                result[x] = name
+            elif old_info[x][1] != name:
+                conn.execute(update(documents).where(documents.c.pk == x)
+                             .values(duplicate_group=name))
+    return result
+
+
+def store_signatures(conn: Connection, docs: Sequence[NewDoc]) -> None:
+    """Insert signatures and band keys (after the documents themselves are inserted)."""
+    if not docs:
+        return
+    conn.execute(_INSERT_MINHASH, [{"document_pk": d.pk, "signature": d.sig.to_bytes()}
+                                   for d in docs])
+    conn.execute(_INSERT_BAND, [{"band": b, "bucket": k, "document_pk": d.pk}
+                                for d in docs for b, k in enumerate(d.sig.buckets())])

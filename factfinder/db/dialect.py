@@ -37,8 +37,13 @@ class Dialect:
     def drop_search_index(self, conn: Connection) -> None:
         raise NotImplementedError
 
-    def index_document(self, conn: Connection, pk: int, title: str, body: str) -> None:
-        """Add a document to the search index (call in the transaction that inserts it)."""
+    def index_documents(self, conn: Connection, rows: list[dict[str, object]]) -> None:
+        """Add documents (``pk``, ``title``, ``body``) to the search index, in the transaction
+        that inserts them."""
+
+    def allocate_pks(self, conn: Connection, n: int) -> list[int]:
+        """``n`` new primary keys for ``documents`` (inside a write transaction)."""
+        raise NotImplementedError
 
     def lock_for_write(self, conn: Connection) -> None:
         """Serialise writers that append to the custody chain."""
@@ -63,11 +68,17 @@ class SQLiteDialect(Dialect):
     def drop_search_index(self, conn: Connection) -> None:
         conn.exec_driver_sql("DROP TABLE IF EXISTS documents_fts")
 
-    def index_document(self, conn: Connection, pk: int, title: str, body: str) -> None:
-        conn.execute(
-            text("INSERT INTO documents_fts(rowid, title, text) VALUES (:pk, :title, :body)"),
-            {"pk": pk, "title": title, "body": body},
-        )
+    def index_documents(self, conn: Connection, rows: list[dict[str, object]]) -> None:
+        if rows:
+            conn.execute(
+                text("INSERT INTO documents_fts(rowid, title, text) VALUES (:pk, :title, :body)"),
+                rows,
+            )
+
+    def allocate_pks(self, conn: Connection, n: int) -> list[int]:
+        # The writer holds the database lock (BEGIN IMMEDIATE): nobody else can insert.
+        top = conn.execute(text("SELECT coalesce(max(pk), 0) FROM documents")).scalar_one()
+        return list(range(int(top) + 1, int(top) + 1 + n))
 
     def lock_for_write(self, conn: Connection) -> None:
         # The connection was opened with BEGIN IMMEDIATE (see database.py): already exclusive.
@@ -124,6 +135,16 @@ class PostgresDialect(Dialect):
 
     def lock_for_write(self, conn: Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CUSTODY_LOCK_KEY})
+
+    def allocate_pks(self, conn: Connection, n: int) -> list[int]:
+        if n == 0:
+            return []
+        rows = conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence('documents', 'pk')) "
+                 "FROM generate_series(1, :n)"),
+            {"n": n},
+        )
+        return sorted(int(r[0]) for r in rows)
 
     def search(self, conn: Connection, query: str, limit: int, offset: int) -> list[SearchHit]:
         rows = conn.execute(

@@ -10,7 +10,6 @@ Reading and parsing run in worker processes; one writer commits.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -18,15 +17,14 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 
 from factfinder import custody
 from factfinder.db import Database
-from factfinder.db.schema import documents, originals
-from factfinder.dedup import Signature, index_and_group
+from factfinder.db.schema import originals
 from factfinder.intake.prepare import Known, Prepared, Rejection, prepare_bytes
 from factfinder.intake.types import Limits, RejectedInput
+from factfinder.intake.writer import BatchWriter
 from factfinder.store import EvidenceStore
 
 SKIP_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -134,8 +132,6 @@ def prepare_input(
 # -- writer side ------------------------------------------------------------------------------
 
 
-_INSERT_ORIGINAL = insert(originals)
-_INSERT_DOCUMENT = insert(documents)
 BATCH_SIZE = 32
 BATCH_SECONDS = 0.5
 
@@ -212,85 +208,22 @@ class Ingestor:
         for _, result in batch:  # originals reach the disk before any row refers to them
             if isinstance(result, Prepared):
                 self.store.sync(result.sha256)
+        rows = [(item.name, self._source_url(item), result) for item, result in batch]
         try:
             with self.db.write() as conn:
-                chain = custody.Chain(conn)
-                outcomes = [self._write(conn, chain, item, result) for item, result in batch]
-        except Exception:
-            if len(batch) == 1:
-                item, result = batch[0]
-                reason = f"could not be stored ({sys.exc_info()[0].__name__})"  # type: ignore[union-attr]
-                with self.db.write() as conn:
-                    chain = custody.Chain(conn)
-                    outcomes = [self._write(conn, chain, item, Rejection(item.name, reason))]
-            else:
+                writer = BatchWriter(conn, self.db.dialect, self.options.collector)
+                outcomes = writer.write(rows)
+        except Exception as exc:
+            if len(batch) > 1:  # find the culprit: one by one, so the others are kept
                 for one in batch:
                     self._batch = [one]
                     self._flush(report)
                 return
+            item = batch[0][0]
+            reason = f"could not be stored ({type(exc).__name__}: {exc})"[:300]
+            with self.db.write() as conn:
+                writer = BatchWriter(conn, self.db.dialect, self.options.collector)
+                outcomes = writer.write([(item.name, None, Rejection(item.name, reason))])
         for outcome in outcomes:
             outcome(report)
-        custody.write_head_file(self.store.root, chain.seq, chain.hash)
-
-    def _write(
-        self, conn: Connection, chain: custody.Chain, item: Input, result: object
-    ) -> Callable[[IngestReport], None]:
-        """Write one result; return how it counts in the report (applied after the commit)."""
-        actor = self.options.collector
-        if isinstance(result, Rejection):
-            chain.append("reject", result.sha256 or item.name, actor, {
-                "name": item.name, "reason": result.reason, "size": result.size})
-            rejection = result
-            return lambda r: r.rejected.append(rejection)
-        if isinstance(result, Known) or (
-            isinstance(result, Prepared) and conn.execute(
-                select(originals.c.sha256).where(originals.c.sha256 == result.sha256)).first()
-        ):
-            chain.append("collect-again", result.sha256, actor, {
-                "name": item.name, "source_url": self._source_url(item),
-                "size": result.size})
-            return _count_known
-        assert isinstance(result, Prepared)
-        ids = self._write_prepared(conn, chain, result, actor)
-
-        def count(report: IngestReport) -> None:
-            report.added.extend(ids)
-            report.originals += 1
-
-        return count
-
-    def _write_prepared(
-        self, conn: Connection, chain: custody.Chain, prep: Prepared, actor: str
-    ) -> list[str]:
-        now = custody.utcnow()
-        conn.execute(_INSERT_ORIGINAL, dict(
-            sha256=prep.sha256, size=prep.size, media_type=prep.media_type,
-            filename=prep.filename, source_url=prep.source_url, collector=actor,
-            collected_at=now, reader=prep.reader,
-        ))
-        chain.append("collect", prep.sha256, actor, {
-            "name": prep.filename, "source_url": prep.source_url, "size": prep.size,
-            "media_type": prep.media_type,
-        })
-        ids = []
-        for doc in prep.docs:
-            pk = conn.execute(_INSERT_DOCUMENT, dict(
-                id=doc.id, original_sha256=prep.sha256, parent_id=doc.parent_id,
-                unit_key=doc.unit_key, position=doc.position, kind=doc.kind,
-                media_type=doc.media_type, title=doc.title, url=doc.url,
-                published=doc.published, author=doc.author, site_name=doc.site_name,
-                text=doc.text, chars=len(doc.text), source_start=doc.source_start,
-                source_end=doc.source_end, offset_map=doc.offset_map,
-                layer_sha256=doc.layer_sha256, meta=doc.meta, created_at=now,
-            )).inserted_primary_key[0]  # type: ignore[index]
-            if doc.searchable:
-                self.db.dialect.index_document(conn, pk, doc.title or "", doc.text)
-            if doc.signature is not None:
-                index_and_group(conn, pk, doc.id, Signature.from_bytes(doc.signature))
-            ids.append(doc.id)
-        chain.append("extract", prep.sha256, actor, {"reader": prep.reader, "documents": ids})
-        return ids
-
-
-def _count_known(report: IngestReport) -> None:
-    report.known += 1
+        custody.write_head_file(self.store.root, writer.chain.seq, writer.chain.hash)

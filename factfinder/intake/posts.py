@@ -66,7 +66,8 @@ from functools import lru_cache
 from factfinder.intake.boilerplate import LineKind, Vocabulary, vocabulary
 from factfinder.intake.types import Post, Span
 
-_LINE = re.compile(r"[^\r\n]+")
+# A line's text without its surrounding whitespace (lines of only whitespace do not match).
+_LINE = re.compile(r"[^\S\r\n]*(\S(?:[^\r\n]*\S)?)")
 _CLOSERS = (LineKind.SHARE, LineKind.MORE)
 _TITLE_MAX_CHARS = 200  # longer lines are paragraphs, not titles
 _TITLE_MAX_WORDS = 30
@@ -77,7 +78,7 @@ _MIN_BODY_CHARS = 200  # text besides the title needed to be a post
 _HEADER_LINES = 3  # a page header is looked for among the first lines only
 
 
-@dataclass(slots=True, frozen=True)
+@dataclass(slots=True)
 class _Line:
     """One non-blank line: offsets of its stripped text in the page text, and its kind."""
 
@@ -93,11 +94,8 @@ def _lines(text: str, start: int = 0, end: int | None = None) -> list[_Line]:
     stop = len(text) if end is None else end
     out: list[_Line] = []
     for match in _LINE.finditer(text, start, stop):
-        raw = match.group()
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        s = match.start() + len(raw) - len(raw.lstrip())
+        stripped = match.group(1)
+        s = match.start(1)
         if len(stripped) <= _TITLE_MAX_CHARS:
             short = " ".join(stripped.split())
             line = _Line(s, s + len(stripped), short, voc.classify(short), short.casefold())
