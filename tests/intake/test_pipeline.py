@@ -127,6 +127,17 @@ def test_bad_inputs_are_rejected_one_line_each_and_the_run_goes_on(case, tmp_pat
     assert verify(case.db, case.store).ok
 
 
+def test_a_200_mb_file_is_rejected_before_it_is_read(case, tmp_path):
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as fh:  # sparse: 200 MB to the file system, no disk used
+        fh.truncate(200 * 1024 * 1024)
+    (tmp_path / "ok.txt").write_text(ARTICLE)
+    report = case.ingest(big, tmp_path / "ok.txt")  # default limits: 100 MB
+    assert [r.name.rsplit("/", 1)[-1] for r in report.rejected] == ["huge.txt"]
+    assert "200.0 MB" in report.rejected[0].reason and "100 MB" in report.rejected[0].reason
+    assert report.originals == 1
+
+
 def test_reposts_share_a_duplicate_group(case, tmp_path):
     (tmp_path / "one.txt").write_text("Original report\n\n" + ARTICLE)
     (tmp_path / "two.txt").write_text("Republished from another site\n\n" + ARTICLE
