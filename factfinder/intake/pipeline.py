@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from factfinder import custody
 from factfinder.db import Database
@@ -85,12 +86,24 @@ def _worker_init(db_url: str) -> None:
     _worker_db = Database(db_url, migrate=False)
 
 
+_QUERY_KNOWN = select(originals.c.sha256)
+
+
 def _is_known(db: Database | None, sha: str) -> bool:
+    """Skip reading bytes the case already holds (the writer checks again before inserting)."""
     if db is None:
         return False
-    with db.read() as conn:
-        row = conn.execute(select(originals.c.sha256).where(originals.c.sha256 == sha)).first()
+    conn = _known_connections.get(id(db))
+    if conn is None:
+        conn = _known_connections[id(db)] = db.engine.connect()
+    try:
+        row = conn.execute(_QUERY_KNOWN.where(originals.c.sha256 == sha)).first()
+    finally:
+        conn.rollback()  # end the read snapshot at once (WAL checkpoints must not wait on it)
     return row is not None
+
+
+_known_connections: dict[int, Connection] = {}
 
 
 def prepare_input(

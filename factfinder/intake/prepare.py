@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ _LIBRARY = {
 }
 
 
+@lru_cache(maxsize=64)
 def reader_version(media_type: str) -> str:
     lib = _LIBRARY.get(media_type)
     if not lib:

@@ -63,5 +63,6 @@ class Extracted:
     kind: str = "document"  # document | page | message | response
     key: str = ""  # stable key of this unit inside its original ("" when the original is one unit)
     meta: dict[str, Any] = field(default_factory=dict)
-    # set by a reader that knows the page structure (HTML <article>)
+    # Set by a reader that examined the page structure (HTML): the posts, or [] for a single
+    # article. None: not examined, intake runs ``split_posts`` on the text itself.
     posts: list[Post] | None = None

@@ -180,7 +180,7 @@ def test_archive_text_without_article_markup_is_split(seeds_dir: Path) -> None:
 def test_single_article_metadata() -> None:
     unit = read(single_page())
     assert unit.kind == "document"
-    assert unit.posts is None
+    assert unit.posts == []  # examined: a single article
     assert unit.title == "Tribunal hears former prisoners"
     assert unit.author == "Reza Writer"
     assert unit.published == "2023-05-02"

@@ -489,7 +489,7 @@ def _single(tree: lxml.html.HtmlElement, url: str | None, published: str | None,
     return Extracted(
         text=text, media_type=MEDIA_TYPE, title=page.title, url=page.url,
         published=page.published, author=page.author, site_name=page.site_name,
-        kind="page" if posts else "document", meta=meta, posts=posts or None,
+        kind="page" if posts else "document", meta=meta, posts=posts,
     )
 
 
