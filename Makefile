@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/seed_posts.py
 	$(BIN)/python bench/intake_throughput.py
 	$(BIN)/python bench/search_latency.py
+	$(BIN)/python bench/html_reader_speed.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache

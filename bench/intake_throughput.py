@@ -16,6 +16,7 @@ import argparse
 import html
 import json
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -91,6 +92,7 @@ def run_ingest(folder: Path, jobs: int, workdir: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=2000)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--memory-sizes", default="500,1000,2000,4000")
     args = ap.parse_args()
     _, source = paragraphs()
@@ -98,16 +100,23 @@ def main() -> None:
         folder = Path(tmp) / "pages"
         folder.mkdir()
         make_pages(folder, args.pages)
-        bare = bare_trafilatura(folder)
-        print(f"{args.pages} HTML pages made from {source}")
-        print(f"bare trafilatura.extract: {bare:.1f} s ({args.pages / bare:.0f} pages/s)")
+        print(f"{args.pages} HTML pages made from {source}; {args.rounds} rounds, bare and "
+              "factfinder alternating (this machine's speed drifts between runs)")
+        ratios: dict[int, list[float]] = {1: [], 2: []}
+        for rnd in range(args.rounds):
+            bare = bare_trafilatura(folder)
+            line = [f"round {rnd + 1}: bare trafilatura.extract {bare:.2f} s"]
+            for jobs in (1, 2):
+                work = Path(tmp) / f"run{rnd}-{jobs}"
+                work.mkdir()
+                r = run_ingest(folder, jobs, work)
+                ratios[jobs].append(r["seconds"] / bare)
+                line.append(f"--jobs {jobs} {r['seconds']:.2f} s ({r['seconds'] / bare:.2f}×, "
+                            f"{r['documents']} docs, {r['rejected']} rejected)")
+            print("; ".join(line))
         for jobs in (1, 2):
-            work = Path(tmp) / f"run{jobs}"
-            work.mkdir()
-            r = run_ingest(folder, jobs, work)
-            print(f"factfinder ingest --jobs {jobs}: {r['seconds']:.1f} s "
-                  f"({args.pages / r['seconds']:.0f} pages/s) = {r['seconds'] / bare:.2f}× bare "
-                  f"(target ≤ 1.5×); {r['documents']} documents, {r['rejected']} rejected")
+            print(f"factfinder ingest --jobs {jobs}: median {statistics.median(ratios[jobs]):.2f}× "
+                  "bare trafilatura.extract (target ≤ 1.5×)")
         print("peak memory as the corpus grows (--jobs 2; main process / largest worker):")
         for size in [int(s) for s in args.memory_sizes.split(",")]:
             sub = Path(tmp) / f"mem{size}"

@@ -92,6 +92,7 @@ class NewDoc:
     pk: int
     id: str
     sig: Signature
+    buckets: list[int]
 
 
 def group_batch(conn: Connection, docs: Sequence[NewDoc]) -> dict[int, str]:
@@ -103,7 +104,7 @@ def group_batch(conn: Connection, docs: Sequence[NewDoc]) -> dict[int, str]:
     """
     if not docs:
         return {}
-    keys = {d.pk: d.sig.buckets() for d in docs}
+    keys = {d.pk: d.buckets for d in docs}
     wanted = sorted({k for ks in keys.values() for k in ks})
     existing: dict[tuple[int, int], set[int]] = {}
     for i in range(0, len(wanted), 500):
@@ -208,4 +209,4 @@ def store_signatures(conn: Connection, docs: Sequence[NewDoc]) -> None:
     conn.execute(_INSERT_MINHASH, [{"document_pk": d.pk, "signature": d.sig.to_bytes()}
                                    for d in docs])
     conn.execute(_INSERT_BAND, [{"band": b, "bucket": k, "document_pk": d.pk}
-                                for d in docs for b, k in enumerate(d.sig.buckets())])
+                                for d in docs for b, k in enumerate(d.buckets)])

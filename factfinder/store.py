@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,17 +52,17 @@ class EvidenceStore:
             return sha
         if not target.parent.is_dir():
             target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".incoming-", dir=target.parent)
+        tmp = target.with_name(f".incoming-{sha[:16]}-{os.getpid()}-{threading.get_ident()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IRGRP)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 if sync:
                     os.fsync(fh.fileno())
-            os.chmod(tmp, stat.S_IRUSR | stat.S_IRGRP)
             os.replace(tmp, target)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
         return sha
 

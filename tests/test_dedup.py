@@ -24,11 +24,12 @@ UNRELATED = BASE + 99_999
 
 def _prepared(name: str, values: np.ndarray) -> Prepared:
     sha = (name.encode().hex() * 64)[:64]
+    sig = Signature(values.astype(np.uint64))
     doc = PreparedDoc(
         id=name.ljust(16, "0")[:16], unit_key="", position=0, kind="document", parent_id=None,
         media_type="text/plain", title=name, url=None, published=None, author=None,
         site_name=None, text=f"text of {name}", source_start=0, source_end=10, offset_map="[]",
-        layer_sha256="0" * 64, meta="{}", signature=_sig(values))
+        layer_sha256="0" * 64, meta="{}", signature=_sig(values), buckets=sig.buckets())
     return Prepared(sha, 10, "text/plain", f"{name}.txt", None, "test", [doc])
 
 

@@ -13,7 +13,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -156,6 +156,10 @@ class Ingestor:
         self.options = options
         self._batch: list[tuple[Input, object]] = []
         self._batch_started = time.monotonic()
+        # Originals are forced to disk by a small thread pool as their results arrive (fsync
+        # waits on the disk and releases the GIL), so the writer rarely waits for it.
+        self._syncer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ff-fsync")
+        self._syncs: list[Future] = []
 
     def run(
         self, targets: list[str], on_result: Callable[[Input, object], None] | None = None
@@ -171,13 +175,18 @@ class Ingestor:
                     on_result(item, result)
             self._flush(report)
             return report
+        # Import the readers (trafilatura, lxml, pypdf …) before the workers start: forked
+        # workers then share them instead of each importing them again.
+        import factfinder.intake.posts  # noqa: F401
+        import factfinder.intake.readers.html  # noqa: F401
+
         with ProcessPoolExecutor(
             max_workers=self.options.jobs, initializer=_worker_init, initargs=(self.db.url,)
         ) as pool:
             # Results are committed in input order (not completion order), so the same input
             # always gives the same database, whatever the workers' timing.
             pending: deque[tuple[Future, Input]] = deque()
-            limit = self.options.jobs * 4  # bounded in flight: memory stays flat
+            limit = self.options.jobs * 32  # bounded in flight: memory stays flat
             for item in items:
                 pending.append((pool.submit(prepare_input, item, self.options.limits,
                                             str(self.store.root), self._source_url(item)), item))
@@ -209,6 +218,8 @@ class Ingestor:
     # one by one so that one bad item never costs the others.
 
     def _commit(self, item: Input, result: object, report: IngestReport) -> None:
+        if isinstance(result, Prepared):
+            self._syncs.append(self._syncer.submit(self.store.sync, result.sha256))
         self._batch.append((item, result))
         if len(self._batch) >= BATCH_SIZE or time.monotonic() - self._batch_started > BATCH_SECONDS:
             self._flush(report)
@@ -218,11 +229,11 @@ class Ingestor:
         self._batch_started = time.monotonic()
         if not batch:
             return
-        for _, result in batch:  # originals reach the disk before any row refers to them
-            if isinstance(result, Prepared):
-                self.store.sync(result.sha256)
+        syncs, self._syncs = self._syncs, []
         rows = [(item.name, self._source_url(item), result) for item, result in batch]
         try:
+            for fut in syncs:  # originals reach the disk before any row refers to them
+                fut.result()
             with self.db.write() as conn:
                 writer = BatchWriter(conn, self.db.dialect, self.options.collector)
                 outcomes = writer.write(rows)

@@ -350,7 +350,8 @@ def strip_boilerplate(text: str, start: int = 0, end: int | None = None) -> list
     archive heading on the first lines, and a paragraph identical to the one before it (so a
     title printed twice is kept once). Returns ``[]`` when nothing is left.
     """
-    lines = _lines(text, start, end)
+    whole = start == 0 and (end is None or end == len(text))
+    lines = list(_page_lines(text)) if whole else _lines(text, start, end)
     header = _header_index(lines)
     kept: list[int] = []
     for index, line in enumerate(lines):

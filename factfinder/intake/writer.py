@@ -86,7 +86,7 @@ class BatchWriter:
         return count
 
     def _finish(self) -> None:
-        new = [NewDoc(pk, doc.id, Signature.from_bytes(doc.signature))
+        new = [NewDoc(pk, doc.id, Signature.from_bytes(doc.signature), doc.buckets)
                for pk, doc, _ in self._docs if doc.signature is not None]
         groups = group_batch(self.conn, new)
         if self._originals:
