@@ -42,8 +42,7 @@ def search(db: Database, query: str, limit: int = 10, offset: int = 0) -> Search
     if not query:
         return SearchResults(query, 0, [])
     with db.read() as conn:
-        hits = db.dialect.search(conn, query, limit, offset)
-        total = db.dialect.count(conn, query) if hits or offset else 0
+        hits, total = db.dialect.search(conn, query, limit, offset)
         docs = summaries_by_pk(conn, [h.pk for h in hits])
     results = []
     for h in hits:

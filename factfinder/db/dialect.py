@@ -48,10 +48,10 @@ class Dialect:
     def lock_for_write(self, conn: Connection) -> None:
         """Serialise writers that append to the custody chain."""
 
-    def search(self, conn: Connection, query: str, limit: int, offset: int) -> list[SearchHit]:
-        raise NotImplementedError
-
-    def count(self, conn: Connection, query: str) -> int:
+    def search(
+        self, conn: Connection, query: str, limit: int, offset: int
+    ) -> tuple[list[SearchHit], int]:
+        """A page of ranked hits with snippets, and the total number of matching documents."""
         raise NotImplementedError
 
 
@@ -84,10 +84,12 @@ class SQLiteDialect(Dialect):
         # The connection was opened with BEGIN IMMEDIATE (see database.py): already exclusive.
         return None
 
-    def search(self, conn: Connection, query: str, limit: int, offset: int) -> list[SearchHit]:
+    def search(
+        self, conn: Connection, query: str, limit: int, offset: int
+    ) -> tuple[list[SearchHit], int]:
         fts = to_fts5_query(query)
         if not fts:
-            return []
+            return [], 0
         rows = conn.execute(
             text(
                 "SELECT rowid, bm25(documents_fts, 5.0, 1.0) AS rank, "
@@ -97,16 +99,13 @@ class SQLiteDialect(Dialect):
             ),
             {"q": fts, "limit": limit, "offset": offset},
         )
-        return [SearchHit(int(r[0]), -float(r[1]), str(r[2] or "")) for r in rows]
-
-    def count(self, conn: Connection, query: str) -> int:
-        fts = to_fts5_query(query)
-        if not fts:
-            return 0
-        row = conn.execute(
+        hits = [SearchHit(int(r[0]), -float(r[1]), str(r[2] or "")) for r in rows]
+        if not hits and not offset:
+            return hits, 0
+        total = conn.execute(
             text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :q"), {"q": fts}
-        ).one()
-        return int(row[0])
+        ).scalar_one()
+        return hits, int(total)
 
 
 # ts_headline re-parses the text, so it is run only on the page of hits, over a bounded prefix.
@@ -146,31 +145,34 @@ class PostgresDialect(Dialect):
         )
         return sorted(int(r[0]) for r in rows)
 
-    def search(self, conn: Connection, query: str, limit: int, offset: int) -> list[SearchHit]:
+    def search(
+        self, conn: Connection, query: str, limit: int, offset: int
+    ) -> tuple[list[SearchHit], int]:
+        # One scan ranks the matches and counts them (a window count), then snippets are made
+        # for the page of hits only.
         rows = conn.execute(
             text(
                 "WITH q AS (SELECT websearch_to_tsquery('english', :q) AS tsq), "
-                "hits AS (SELECT pk, title, text, ts_rank_cd(search_tsv, q.tsq) AS rank "
+                "hits AS (SELECT pk, ts_rank(search_tsv, q.tsq) AS rank, count(*) OVER () AS n "
                 "FROM documents, q WHERE search_tsv @@ q.tsq "
                 "ORDER BY rank DESC, pk LIMIT :limit OFFSET :offset) "
-                "SELECT pk, rank, ts_headline('english', left(text, 100000), q.tsq, "
+                "SELECT hits.pk, hits.rank, hits.n, ts_headline('english', "
+                "left(d.text, 100000), q.tsq, "
                 f"'StartSel={HL_START}, StopSel={HL_END}, MaxWords=40, MinWords=15, "
                 "MaxFragments=2, FragmentDelimiter=\" … \"') "
-                "FROM hits, q ORDER BY rank DESC, pk"
+                "FROM hits JOIN documents d ON d.pk = hits.pk, q ORDER BY hits.rank DESC, hits.pk"
             ),
             {"q": query, "limit": limit, "offset": offset},
-        )
-        return [SearchHit(int(r[0]), float(r[1]), str(r[2] or "")) for r in rows]
-
-    def count(self, conn: Connection, query: str) -> int:
-        row = conn.execute(
-            text(
-                "SELECT count(*) FROM documents "
-                "WHERE search_tsv @@ websearch_to_tsquery('english', :q)"
-            ),
+        ).all()
+        hits = [SearchHit(int(r[0]), float(r[1]), str(r[3] or "")) for r in rows]
+        if rows or not offset:
+            return hits, int(rows[0][2]) if rows else 0
+        total = conn.execute(
+            text("SELECT count(*) FROM documents "
+                 "WHERE search_tsv @@ websearch_to_tsquery('english', :q)"),
             {"q": query},
-        ).one()
-        return int(row[0])
+        ).scalar_one()
+        return hits, int(total)
 
 
 def dialect_for(backend: str) -> Dialect:
