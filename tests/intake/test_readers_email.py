@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sys
-import types
 from email.message import EmailMessage
 from typing import Any
 
@@ -12,32 +10,12 @@ import pytest
 
 from factfinder.intake.readers import EML, MBOX, read, sniff
 from factfinder.intake.readers.email import read_eml, read_mbox, split_mbox
-from factfinder.intake.types import Extracted, Limits, RejectedInput
+from factfinder.intake.types import Limits, RejectedInput
 
 LIMITS = Limits()
 PERSIAN = "شاهد گفت که نیروها به سوي جمعيت شليک کردند.".replace("\u06cc", "\u064a")
 
 
-@pytest.fixture
-def fake_html(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """A stand-in for readers/html.py: body text of the page, whitespace collapsed."""
-    from lxml import html as lxml_html
-
-    calls: list[dict[str, Any]] = []
-
-    def read_html(data: bytes, name: str, limits: Limits, *, url: str | None = None,
-                  published: str | None = None) -> list[Extracted]:
-        calls.append({"data": data, "name": name, "url": url})
-        root = lxml_html.document_fromstring(data)
-        body = root.find("body")
-        text = " ".join((body.text_content() if body is not None else "").split())
-        return [Extracted(text=text, media_type="text/html", title=root.findtext(".//title"),
-                          url=url, kind="page")]
-
-    module = types.ModuleType("factfinder.intake.readers.html")
-    module.read_html = read_html  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "factfinder.intake.readers.html", module)
-    return calls
 
 
 def make_message(*, html: str | None = None, plain: str | None = "Body text.\n",

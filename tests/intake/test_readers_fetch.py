@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import gzip
 import socket
-import sys
 import threading
 import time
-import types
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -18,7 +16,7 @@ import pytest
 from factfinder.intake.fetch import fetch_url
 from factfinder.intake.readers import HTTP, read, sniff
 from factfinder.intake.readers.http import parse_http, read_http
-from factfinder.intake.types import Extracted, Limits, RejectedInput
+from factfinder.intake.types import Limits, RejectedInput
 
 LIMITS = Limits()
 PERSIAN = "گزارش بازداشت‌هاي خودسرانه در زاهدان.\n"
@@ -26,26 +24,6 @@ PAGE = (b"<html><head><title>Raid</title></head><body><p>Eleven men were detaine
         b"</p></body></html>")
 
 
-@pytest.fixture
-def fake_html(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """A stand-in for readers/html.py: body text of the page, whitespace collapsed."""
-    from lxml import html as lxml_html
-
-    calls: list[dict[str, Any]] = []
-
-    def read_html(data: bytes, name: str, limits: Limits, *, url: str | None = None,
-                  published: str | None = None) -> list[Extracted]:
-        calls.append({"data": data, "name": name, "url": url})
-        root = lxml_html.document_fromstring(data)
-        body = root.find("body")
-        text = " ".join((body.text_content() if body is not None else "").split())
-        return [Extracted(text=text, media_type="text/html", title=root.findtext(".//title"),
-                          url=url, kind="page")]
-
-    module = types.ModuleType("factfinder.intake.readers.html")
-    module.read_html = read_html  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "factfinder.intake.readers.html", module)
-    return calls
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import sys
-import types
 import zlib
 from typing import Any
 
@@ -15,7 +13,7 @@ from warcio.warcwriter import WARCWriter
 
 from factfinder.intake.readers import WARC, read, sniff
 from factfinder.intake.readers.warc import read_warc
-from factfinder.intake.types import Extracted, Limits, RejectedInput
+from factfinder.intake.types import Limits, RejectedInput
 
 LIMITS = Limits()
 ARTICLE = ("<html><head><title>Village raid</title></head><body><article><h1>Village raid</h1>"
@@ -23,26 +21,6 @@ ARTICLE = ("<html><head><title>Village raid</title></head><body><article><h1>Vil
            "</article></body></html>")
 
 
-@pytest.fixture
-def fake_html(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
-    """A stand-in for readers/html.py: body text of the page, whitespace collapsed."""
-    from lxml import html as lxml_html
-
-    calls: list[dict[str, Any]] = []
-
-    def read_html(data: bytes, name: str, limits: Limits, *, url: str | None = None,
-                  published: str | None = None) -> list[Extracted]:
-        calls.append({"data": data, "name": name, "url": url, "published": published})
-        root = lxml_html.document_fromstring(data)
-        body = root.find("body")
-        text = " ".join((body.text_content() if body is not None else "").split())
-        return [Extracted(text=text, media_type="text/html", title=root.findtext(".//title"),
-                          url=url, published="2021-05-13", kind="page")]
-
-    module = types.ModuleType("factfinder.intake.readers.html")
-    module.read_html = read_html  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "factfinder.intake.readers.html", module)
-    return calls
 
 
 def make_warc(records: list[tuple[str, str, int, str, bytes]], *, gz: bool = True) -> bytes:
