@@ -1,0 +1,1 @@
+"""Extraction: mentions, dates, numeric claims, quotations and events, each pointing at its span."""
