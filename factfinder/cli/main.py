@@ -28,6 +28,7 @@ from factfinder.cli.common import (
     open_case,
     print_json,
 )
+from factfinder.cli.extract import register as register_extraction
 from factfinder.documents import DocumentFilter, get_document, list_documents
 from factfinder.intake.pipeline import IngestOptions, Ingestor, Input, iter_inputs
 from factfinder.intake.prepare import Known, Rejection
@@ -42,6 +43,7 @@ app = typer.Typer(
 custody_app = typer.Typer(help="The custody log: every action on the evidence.",
                           no_args_is_help=True)
 app.add_typer(custody_app, name="custody")
+register_extraction(app)
 
 
 def _version(value: bool) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -103,3 +104,29 @@ custody_log = Table(
     Column("hash", String(64), nullable=False),
 )
 Index("ix_custody_object", custody_log.c.object)
+
+# Extracted items (mentions, dates, quotes, claims, events): one generic table, as
+# followthemoney does with its schemata: common columns for span and provenance, ``data`` (JSON)
+# for each kind's own fields. ``start``/``end`` are offsets in the document's clean text,
+# ``source_start``/``source_end`` the same span in the original's text layer.
+extractions = Table(
+    "extractions",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("document_id", String(32), ForeignKey("documents.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("source_start", Integer, nullable=False),
+    Column("source_end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", String(64)),
+    Column("data", Text, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("extractor", String(64), nullable=False),
+    Column("version", String(100), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+Index("ix_extractions_doc", extractions.c.document_id, extractions.c.kind)
+Index("ix_extractions_kind_label", extractions.c.kind, extractions.c.label)
