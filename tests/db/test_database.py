@@ -48,3 +48,30 @@ def test_evidence_beside_sqlite_database(monkeypatch, tmp_path):
 def test_unsupported_backend_is_a_clear_error():
     with pytest.raises(ValueError, match="unsupported database backend"):
         Database("mysql://u@h/db", migrate=False)
+
+
+def test_an_older_case_database_upgrades_in_place(db_url, tmp_path):
+    from alembic import command
+    from sqlalchemy import func, select
+
+    from factfinder.db.schema import documents
+    from factfinder.intake.pipeline import IngestOptions, Ingestor
+    from factfinder.store import EvidenceStore
+
+    old = Database(db_url, migrate=False)
+    cfg = old._alembic_config()
+    with old.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    assert old.current_revision() == "0001"
+    (tmp_path / "a.txt").write_text("A statement by the families, long enough to be a document.")
+    # intake only needs the 0001 tables
+    Ingestor(old, EvidenceStore(tmp_path / "ev"), IngestOptions(collector="t")).run(
+        [str(tmp_path / "a.txt")])
+    old.close()
+    new = Database(db_url)  # opening migrates to the newest revision
+    assert new.current_revision() == new.head_revision() != "0001"
+    assert "extractions" in new.table_names()
+    with new.read() as conn:
+        assert conn.execute(select(func.count()).select_from(documents)).scalar_one() == 1
+    new.close()
