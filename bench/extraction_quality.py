@@ -65,11 +65,16 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
             "predicted": n_pred}
 
 
-def load_gold(kind: str) -> list[dict[str, Any]] | None:
+def load_gold(kind: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """(annotations, scope regions). A gold file may mark the passages it annotated
+    exhaustively (``"scope": true`` objects); precision then counts only predictions inside
+    them. Without regions the whole of every annotated file is the scope."""
     path = GOLD / f"seeds_{kind}s.json"
     if not path.is_file():
         return None
-    gold = json.loads(path.read_text(encoding="utf-8"))
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    gold = [g for g in entries if not g.get("scope")]
+    regions = [g for g in entries if g.get("scope")]
     texts: dict[str, str] = {}
     for g in gold:
         text = texts.setdefault(g["file"], (SEEDS / g["file"]).read_text(encoding="utf-8"))
@@ -77,7 +82,7 @@ def load_gold(kind: str) -> list[dict[str, Any]] | None:
         check = hashlib.sha256(span.encode("utf-8")).hexdigest()[:8]
         if g.get("check") and g["check"] != check:
             raise SystemExit(f"gold drift: {path.name} {g['file']} {g['start']}-{g['end']}")
-    return gold
+    return gold, regions
 
 
 def build_case(folder: Path, corpus: list[Path]) -> dict[str, list[dict[str, Any]]]:
@@ -109,10 +114,19 @@ def build_case(folder: Path, corpus: list[Path]) -> dict[str, list[dict[str, Any
 def score_seeds(pred: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     for kind in KINDS:
-        gold = load_gold(kind)
-        if gold is None:
+        loaded = load_gold(kind)
+        if loaded is None:
             continue
-        items = pred.get(kind, [])
+        gold, regions = loaded
+        if regions:
+            gold = [g for g in gold if any(
+                r["file"] == g["file"] and r["start"] <= g["start"] and g["end"] <= r["end"]
+                for r in regions)]
+        items = [it for it in pred.get(kind, []) if it["file"] in {g["file"] for g in gold}]
+        if regions:
+            items = [it for it in items if any(
+                r["file"] == it["file"] and r["start"] <= it["source_start"]
+                and it["source_end"] <= r["end"] for r in regions)]
         by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for it in items:
             by_file[it["file"]].append(it)
@@ -150,8 +164,7 @@ def score_seeds(pred: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, An
                     same(best.get(role), g.get(role))
                     for role in ("perpetrators", "victims", "place"))
                 tp += ok
-        res: dict[str, Any] = prf(tp, len([i for i in items if i["file"] in
-                                           {g["file"] for g in gold}]), len(gold))
+        res: dict[str, Any] = prf(tp, len(items), len(gold))
         matched = extra.get("matched", 0)
         if kind == "date" and matched:
             res["interval_accuracy"] = round(extra["interval_correct"] / matched, 3)

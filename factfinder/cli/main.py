@@ -74,9 +74,13 @@ def ingest(
     max_size_mb: Annotated[float, typer.Option("--max-size-mb", help="Reject files larger "
                                                "than this.")] = 100.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    no_extract: Annotated[bool, typer.Option(
+        "--no-extract", help="Do not run extraction on the new documents (run `factfinder "
+        "extract` later).")] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Take in documents: keep each original under its SHA-256, extract clean text, log custody.
+    """Take in documents: keep each original under its SHA-256, extract clean text, log custody,
+    then extract mentions, dates, quotes, claims and events from the new documents.
 
     Exit code 0 when everything was taken in, 1 when anything was rejected (each rejected input
     gets one line naming it and the reason; the run goes on)."""
@@ -109,6 +113,13 @@ def ingest(
             progress.update(task, advance=1, rate=f"{speed:.1f} files/s" if speed else "")
 
         report = ingestor.run(targets, on_result)
+    extracted = None
+    if report.added and not no_extract:
+        from factfinder.extract.runner import run_extraction
+
+        extracted = run_extraction(
+            database, actor=conf.actor, doc_ids=report.added,
+            jobs=jobs if len(report.added) >= 16 else 1, evidence_root=store.root)
     if json_out:
         print_json({
             "documents_added": len(report.added),
@@ -117,6 +128,9 @@ def ingest(
             "rejected": [{"name": r.name, "reason": r.reason, "sha256": r.sha256}
                          for r in report.rejected],
             "document_ids": report.added,
+            "extracted": None if extracted is None else {
+                "documents": extracted.documents, "items": extracted.items,
+                "failed": [{"document_id": d, "reason": r} for d, r in extracted.failed]},
         })
     else:
         console.print(
@@ -124,6 +138,13 @@ def ingest(
             f"{report.known} already present, {len(report.rejected)} rejected "
             f"→ {conf.db_url}", soft_wrap=True
         )
+        if extracted is not None:
+            items = ", ".join(f"{n} {k}(s)" for k, n in sorted(extracted.items.items()))
+            console.print(f"extracted from {extracted.documents} document(s): {items or 'none'}",
+                          soft_wrap=True)
+            for doc_id, reason in extracted.failed:
+                err.print(f"[red]extraction failed[/red] {doc_id}: {escape(reason)}",
+                          soft_wrap=True)
     raise typer.Exit(1 if report.rejected else 0)
 
 

@@ -26,6 +26,7 @@ class Context:
     title: str | None = None
     published: str | None = None  # ISO date (YYYY-MM-DD…) of the document, when known
     publisher: str | None = None  # site name, else the URL's host, else None
+    author: str | None = None  # the document's author (byline, e-mail sender), when known
 
 
 @dataclass

@@ -34,6 +34,7 @@ class DocInput:
     title: str | None
     published: str | None
     publisher: str | None
+    author: str | None
     offset_map: str
     source_start: int
 
@@ -77,7 +78,7 @@ def extract_batch(
     out: list[tuple[str, list[dict[str, Any]] | str]] = []
     docs = nlp.pipe((d.text for d in inputs), batch_size=16)
     for inp, doc in zip(inputs, docs, strict=True):
-        ctx = Context(inp.id, inp.text, inp.title, inp.published, inp.publisher)
+        ctx = Context(inp.id, inp.text, inp.title, inp.published, inp.publisher, inp.author)
         try:
             found: dict[str, list[Item]] = {}
             rows: list[dict[str, Any]] = []
@@ -88,10 +89,15 @@ def extract_batch(
                 if kind not in stored:
                     continue
                 version = f"{extractor.version}; {model}"
+                seen: set[str] = set()
                 for it in items:
+                    iid = item_id(inp.id, it, extractor.name)
+                    if iid in seen:  # the same item found twice (e.g. by two rules)
+                        continue
+                    seen.add(iid)
                     s, e = omap.span_to_source(it.start, it.end)
                     rows.append({
-                        "id": item_id(inp.id, it, extractor.name), "document_id": inp.id,
+                        "id": iid, "document_id": inp.id,
                         "kind": it.kind, "start": it.start, "end": it.end,
                         "source_start": s, "source_end": e, "text": it.text,
                         "label": it.label, "confidence": float(it.confidence),
@@ -110,15 +116,17 @@ def extract_batch(
 
 def iter_inputs(db: Database, doc_ids: Sequence[str] | None) -> Iterator[list[DocInput]]:
     query = select(documents.c.id, documents.c.text, documents.c.title, documents.c.published,
-                   documents.c.site_name, documents.c.url, documents.c.offset_map,
-                   documents.c.source_start).where(documents.c.kind != "page")
+                   documents.c.site_name, documents.c.url, documents.c.author,
+                   documents.c.offset_map, documents.c.source_start).where(
+                       documents.c.kind != "page")
     if doc_ids:
         query = query.where(documents.c.id.in_(list(doc_ids)))
     batch: list[DocInput] = []
     with db.read() as conn:
         rows = conn.execute(query.order_by(documents.c.pk)).all()
     for r in rows:
-        batch.append(DocInput(r[0], r[1], r[2], r[3], publisher_of(r[4], r[5]), r[6], r[7]))
+        batch.append(DocInput(r[0], r[1], r[2], r[3], publisher_of(r[4], r[5]), r[6], r[7],
+                              r[8]))
         if len(batch) >= BATCH:
             yield batch
             batch = []
@@ -138,23 +146,31 @@ def run_extraction(
     batches = iter_inputs(db, doc_ids)
 
     def write(batch_result: list[tuple[str, list[dict[str, Any]] | str]]) -> None:
+        try:
+            store(batch_result)
+        except Exception as exc:  # a batch that cannot be stored: name its documents, go on
+            reason = f"could not be stored ({type(exc).__name__}: {exc})"[:300]
+            store([(doc_id, reason) for doc_id, _ in batch_result])
+
+    def store(batch_result: list[tuple[str, list[dict[str, Any]] | str]]) -> None:
         now = custody.utcnow()
         ok_ids = [doc_id for doc_id, rows in batch_result if not isinstance(rows, str)]
         all_rows = [dict(row, created_at=now) for _, rows in batch_result
                     if not isinstance(rows, str) for row in rows]
+        counts: dict[str, int] = {}
         with db.write() as conn:
             if ok_ids:
                 conn.execute(delete(extractions).where(
                     extractions.c.document_id.in_(ok_ids), extractions.c.extractor.in_(names)))
             if all_rows:
                 conn.execute(insert(extractions), all_rows)
-            counts: dict[str, int] = {}
             for row in all_rows:
                 counts[row["kind"]] = counts.get(row["kind"], 0) + 1
             versions = sorted({f"{r['extractor']} {r['version']}" for r in all_rows})
             chain = custody.Chain(conn)
-            chain.append("extract-facts", f"{len(ok_ids)} document(s)", actor, {
-                "documents": ok_ids, "items": counts, "extractors": versions})
+            if ok_ids:
+                chain.append("extract-facts", f"{len(ok_ids)} document(s)", actor, {
+                    "documents": ok_ids, "items": counts, "extractors": versions})
             for doc_id, reason in batch_result:
                 if isinstance(reason, str):
                     chain.append("extract-failed", doc_id, actor, {"reason": reason})

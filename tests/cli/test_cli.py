@@ -38,6 +38,7 @@ def test_ingest_documents_search_show_verify(db_url, folder, tmp_path):
     assert res.exit_code == 1  # b.txt is empty: rejected, and the exit code says so
     out = json.loads(res.stdout)
     assert out["documents_added"] == 1 and out["rejected"][0]["reason"].startswith("empty")
+    assert out["extracted"]["documents"] == 1 and out["extracted"]["failed"] == []
 
     docs = json.loads(run("documents", "--db", db_url, "--json").stdout)
     assert len(docs) == 1
@@ -56,9 +57,11 @@ def test_ingest_documents_search_show_verify(db_url, folder, tmp_path):
     res = run("verify", "--db", db_url, "--evidence", ev)
     assert res.exit_code == 0 and "OK" in res.stdout
     log = json.loads(run("custody", "log", "--db", db_url, "--json").stdout)
-    assert [e["action"] for e in log] == ["collect", "extract", "reject"]
+    # intake, then extraction from the new document
+    assert [e["action"] for e in log] == ["collect", "extract", "reject", "extract-facts"]
+    assert log[-1]["details"]["documents"] == [docs[0]["id"]]
     head = json.loads(run("custody", "head", "--db", db_url, "--json").stdout)
-    assert head["seq"] == 3 and head["hash"] == log[-1]["hash"]
+    assert head["seq"] == 4 and head["hash"] == log[-1]["hash"]
 
     again = run("ingest", str(folder / "a.txt"), "--db", db_url, "--evidence", ev, "--json")
     assert again.exit_code == 0 and json.loads(again.stdout)["already_present"] == 1

@@ -111,3 +111,17 @@ def test_a_failing_document_is_named_and_the_rest_extracted(case, tmp_path, fake
     assert "bad document" in report.failed[0][1]
     with case.db.read() as conn:
         assert custody.entries(conn, action="extract-failed")[0].object == report.failed[0][0]
+
+
+def test_an_item_found_twice_is_stored_once(case, tmp_path, fake_registry, monkeypatch):
+    (tmp_path / "a.txt").write_text(TEXT)
+    case.ingest(tmp_path / "a.txt")
+    original = Capitalised.__call__
+
+    def twice(self: Any, doc: Any, ctx: Any, found: Any) -> list[Item]:
+        items = original(self, doc, ctx, found)
+        return items + items
+
+    monkeypatch.setattr(Capitalised, "__call__", twice)
+    report = run_extraction(case.db, actor="ana")
+    assert report.items["mention"] == 5 and not report.failed

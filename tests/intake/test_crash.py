@@ -29,7 +29,7 @@ def test_kill_9_mid_run_then_resume(tmp_path: Path):
         (corpus / f"doc{i:04}.txt").write_text(f"Report {i}\n\n{body}\n")
     db_path = tmp_path / "case.db"
     cmd = [sys.executable, "-m", "factfinder.cli.main", "ingest", str(corpus), "--db",
-           str(db_path), "--quiet", "--jobs", "1"]
+           str(db_path), "--quiet", "--jobs", "1", "--no-extract"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     committed = 0
     deadline = time.time() + 120

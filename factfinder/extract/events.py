@@ -1,0 +1,501 @@
+"""Events: who did what to whom, when and where, in the controlled vocabulary of violations.
+
+A HURIDOCS-style act is read from one sentence: a trigger from ``vocab/violations.yaml`` (a verb,
+a noun or a phrase) and its roles from the dependency parse. The agent — subject of an active
+verb, "by X" of a passive, the possessive or "by X" of a nominal, the subject of "ordered the
+executions" — is the perpetrator; the patient — object, passive subject, "of X" — the victim.
+Protesters and strikers are the participants and are stored as victims too, as the sample truth
+does. Place, dates and counts come from what the earlier extractors found in the sentence
+(``found["mention"]``, ``found["date"]``, ``found["claim"]``), with spaCy's entities and small
+readers of numbers and dates as a fallback, so the extractor also works (less well) alone.
+
+An event is always someone's report (attribution over assertion): the claimant is the speaker of
+an enclosing quote, else the claimant of a claim in the sentence, else the source the sentence
+names ("according to X", "X said that …"), else the publisher. Acts that are called for,
+planned, feared or under a modal are kept with ``hypothetical`` true; denied ones with
+``negated`` true ("denied that any prisoners were executed"). A nominal trigger with no
+participant and no count ("the 1988 massacre") names an event rather than reporting one and
+yields nothing. Tables of monthly reports and bullet lists are read by ``event_tables``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from factfinder.extract.base import Context, Item
+from factfinder.extract.event_parse import (
+    PLACE_PREPS,
+    QUESTION,
+    TAG_LIST,
+    Found,
+    Reader,
+    _children,
+    _objects,
+    _pobjs,
+    _span_of,
+    _subject,
+    within,
+)
+from factfinder.extract.event_tables import PLACE_LABELS, PROTEST_LIKE, expand_lists, tallies
+from factfinder.extract.event_vocab import (
+    Trigger,
+    Vocabulary,
+    category_of,
+    date_bounds,
+    matcher_for,
+    read_count,
+    read_date,
+    sentence_content,
+    vocabulary,
+)
+
+VERSION = "1"
+
+
+class EventExtractor:
+    name = "events"
+    version = VERSION
+
+    def __call__(self, doc: Doc, ctx: Context, found: dict[str, list[Item]]) -> list[Item]:
+        f = Found(found.get("mention", []), found.get("date", []), found.get("claim", []),
+                  found.get("quote", []))
+        r = Reader(doc, ctx, f)
+        events = [ev for tok, trig, span in self.triggers(doc)
+                  if (ev := self.read(r, tok, trig, span))]
+        items = [self.finish(r, ev) for ev in merge(events, r.phrase)]
+        items = expand_lists(ctx, r.names, items)
+        table = tallies(ctx, f.dates)
+        items = [i for i in items if not any(t.start < i.end and i.start < t.end for t in table)]
+        for it in items:
+            if it.label in PROTEST_LIKE and it.data.get("count_of") == "events":
+                it.data.update(aggregate=True, tally="category" if it.data.get(
+                    "category") else "total")
+        return sorted(items + table, key=lambda i: (i.start, i.end))
+
+    def triggers(self, doc: Doc) -> Iterator[tuple[Token, Trigger, Span]]:
+        v = vocabulary()
+        spans = filter_spans([doc[s:e] for _, s, e in matcher_for(doc)(doc)])
+        for span in spans:
+            for trig in v.triggers.get(span.text.lower()) or v.triggers.get(
+                    " ".join(t.lower_ for t in span), []):
+                head = self.head_of(span, trig)
+                if head is not None and self.admissible(head, span, trig):
+                    yield head, trig, span
+                    break
+
+    @staticmethod
+    def head_of(span: Span, trig: Trigger) -> Token | None:
+        if trig.pos == "noun":
+            head = span[-1]
+            if head.dep_ == "compound" and head.head.lower_ in vocabulary().words[
+                    "trigger_compound_heads"]:
+                return head.head  # "torture sessions": read the roles around "sessions"
+            return head if head.pos_ in ("NOUN", "PROPN") or (
+                head.tag_ == "VBG" and head.dep_ in ("pobj", "dobj", "nsubj")) else None
+        verbs = [t for t in span if t.pos_ == "VERB"] or [t for t in span if t.pos_ == "AUX" or (
+            t.pos_ == "ADJ" and t.dep_ != "amod" and _children(t, "auxpass", "aux", "nsubjpass"))]
+        return verbs[0] if verbs else None
+
+    @staticmethod
+    def admissible(head: Token, span: Span, trig: Trigger) -> bool:
+        doc = span.doc
+        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        after = doc[span.end].lower_ if span.end < len(doc) else ""
+        if before in trig.not_after or after in trig.not_before or head.dep_ == "amod":
+            return False
+        if trig.objects_not and any(o.lower_ in trig.objects_not
+                                    for o in _objects(head) + _pobjs(head, "of")):
+            return False
+        if trig.intransitive and _objects(head):
+            return False
+        if trig.requires_any and not {t.lower_ for t in head.subtree} & trig.requires_any:
+            return False
+        return not (head.dep_ == "compound" and trig.pos == "noun") and not (
+            head.dep_ == "pobj" and head.head.lower_ in ("against", "on") and any(
+                t.type == "attack" for t in vocabulary().triggers.get(head.head.head.lower_, ())
+            ) and trig.type in PROTEST_LIKE)  # "a plot against the gathering": its target
+
+    # -- roles ----------------------------------------------------------------------------------
+
+    def read(self, r: Reader, tok: Token, trig: Trigger, span: Span) -> dict[str, Any] | None:
+        v = r.v
+        start, end = _span_of(r.ctx.text, r.sent(tok), tok)
+        if len(TAG_LIST.findall(r.ctx.text, start, end)) >= 3:
+            return None  # a line of tags ("1988 Massacre,Human Rights,Iran Protests,…")
+        tdef = v.types[trig.type]
+        joins = tdef.get("subject_role") == "participants"
+        perps: list[Token] = []
+        victims: list[Token] = []
+        count_tok: Token | None = None
+        subj: list[Token] = []
+        verbal = trig.pos == "verb" or (tok.dep_ == "conj" and tok.head.pos_ == "VERB")
+        if verbal:
+            if tok.dep_ == "acl" and not any(c.dep_ in ("prep", "agent", "npadvmod", "advmod")
+                                             for c in tok.children):
+                return None  # "those executed": a description of people, not a report
+            subj, passive = _subject(tok)
+            if subj and not passive and tok.tag_ == "VBN" and not any(
+                    a.lower_ in ("have", "has", "had", "having") for a in _children(tok, "aux")):
+                passive = True
+            if tok.dep_ == "acl":
+                subj, passive = [tok.head], tok.tag_ == "VBN"
+            subj = [r.resolve(s) for s in subj]
+            shared = [o for c in tok.conjuncts if c.i > tok.i for o in _objects(c)]
+            objs = _objects(tok)
+            if not objs or (shared and shared[0].i < objs[0].i):
+                objs = shared[:1] or [o for c in tok.conjuncts for o in _objects(c)][:1]
+                # "tortured and executed 30,000 prisoners, mainly supporters of …"
+            agents = _pobjs(tok, "by") if _children(tok, "agent") else []
+            if trig.negation_is_part:
+                inner = [s for c in tok.children if c.dep_ in ("ccomp", "advcl", "pcomp")
+                         for s in _subject(c)[0]] + [
+                    p for o in _pobjs(tok, "of") for p in _children(o, "poss")]
+                victims += inner or subj
+            elif joins:
+                victims += subj
+            elif passive:
+                hidden = v.words["concealed_objects"] if (
+                    trig.type == "enforced_disappearance") else frozenset()
+                victims += [x for x in subj if x.lower_ not in hidden] + [
+                    p for x in subj if x.lower_ in hidden for p in _children(x, "poss")]
+                perps += agents
+            else:
+                perps += subj
+                hidden = v.words["concealed_objects"] if (
+                    trig.type == "enforced_disappearance") else frozenset()
+                victims += [o for o in objs if o.lower_ not in hidden]
+                victims += [p for o in objs if o.lower_ in hidden
+                            for p in _children(o, "poss") + _pobjs(o, "of")]
+                if trig.type == "attack":
+                    victims += _pobjs(tok, "on", "against")
+        else:
+            self.nominal_roles(r, tok, trig, tdef, perps, victims)
+            nums = [n for n in _children(tok, "nummod") if n.i not in r.date_tokens]
+            count_tok = nums[0] if nums else None
+            if count_tok is not None and count_tok.lower_ in ("one", "1", "a") and not (
+                    victims or perps):
+                return None  # "counts each gathering … as one protest": a definition
+            if not (victims or perps or count_tok):
+                return None  # a reference to an event, not a report of one
+        if trig.pos == "noun" and verbal:
+            trig = Trigger(trig.type, "verb", trig.weak)
+        prefix = r.ctx.text.find(": ", start, tok.idx)
+        lo = prefix + 2 if 0 <= prefix < start + 80 else start
+
+        def keep(toks: list[Token]) -> list[Token]:
+            out = [g for h in toks for g in [h, *(c for c in h.conjuncts if c.dep_ == "conj"
+                                                   and c.pos_ in ("NOUN", "PROPN", "PRON")
+                                                   and len(c) > 2 and "-" not in (
+                                                       c.nbor(-1).text, c.nbor(1).text if
+                                                       c.i + 1 < len(c.doc) else ""))]]
+            return [t for t in out if lo <= t.idx < end and not span.start <= t.i < span.end]
+        group, pgroup = keep(victims), keep(perps)
+        group = [t for t in group if t.i not in r.date_tokens and not re.fullmatch(
+            r"1[3-9]\d\d|20\d\d", t.text)]
+        if trig.weak:
+            host = [s for s in subj if any(h.type == "attack" and h.pos == "noun"
+                                           for h in v.triggers.get(s.lower_, ()))]
+            if host:  # "a bombing that killed 85 people": the attack's casualties
+                trig, perps, pgroup = v.triggers[host[0].lower_][0], [], []
+                tok = host[0]
+            elif not group:
+                return None  # "to kill" with no one killed: no report
+        if not (group or pgroup or count_tok is not None) and trig.pos == "noun":
+            return None
+        return {"tok": tok, "trig": trig, "start": start, "end": end, "victims": group,
+                "perps": pgroup, "count_tok": count_tok}
+
+    @staticmethod
+    def nominal_roles(r: Reader, tok: Token, trig: Trigger, tdef: dict[str, Any],
+                      perps: list[Token], victims: list[Token]) -> None:
+        """Roles of a nominal trigger: "of X", "by X", "against X", the possessive, and the
+        verb or word that governs it ("ordered the executions", "took part in protests",
+        "endured the genocide", "his role in the bombing", "the attack targeted X")."""
+        v = r.v
+        joins = tdef.get("subject_role") == "participants"
+        agents = (victims if joins else perps)
+        of = [p for p in _pobjs(tok, "of") if p.lower_ not in ("whom", "which")]
+        victims += of
+        agents += _pobjs(tok, "by")
+        for hands in _pobjs(tok, "at"):
+            if hands.lower_ == "hands":
+                perps += _pobjs(hands, "of")
+        if not joins:
+            for p in _pobjs(tok, *(("against", "on") if trig.type == "attack" else ("against",))):
+                (victims if r.place_of(p) is None else []).append(p)
+        for acl in _children(tok, "acl"):
+            if acl.lower_ in v.words["perpetration_verbs"]:
+                agents += _pobjs(acl, "by")
+                if not joins:
+                    victims += _pobjs(acl, "against")
+            if acl.lower_ in v.words["suffering_verbs"]:
+                victims += _subject(acl)[0]
+        for rel in _children(tok, "relcl"):
+            if rel.lower_ in v.words["suffering_verbs"]:
+                victims += _children(rel, "nsubj")
+        compounds = [c for c in _children(tok, "compound") if not r.name_at(c, PLACE_LABELS) and (
+            r.name_at(c, {"ORG", "PERSON", "NORP"}) or c.tag_ == "NNS" or category_of(
+                c.lower_ + "s") or category_of(c.lower_))]
+        for poss in _children(tok, "poss") + (compounds if joins else []):
+            if poss.pos_ not in ("NOUN", "PROPN", "PRON") or (
+                    r.name_at(poss, PLACE_LABELS) and poss.dep_ == "poss"):
+                continue  # "Iran's massacre": a place (read later)
+            words = {t.lower_ for t in poss.subtree}
+            if joins:
+                victims.append(poss)
+            elif words & v.words["actor_words"] or r.name_at(poss, {"ORG"}) or (
+                    poss.lower_ == "its") or (of and poss.tag_ == "PRP$"):
+                perps.append(poss)
+            elif poss.tag_ == "PRP$" or tdef.get("possessive") == "victim":
+                victims.append(poss)
+            else:
+                perps.append(poss)
+        g = tok
+        for _ in range(4):  # up through coordinations and "methods of torture"
+            if g.dep_ == "conj" and g.head.i != g.i:
+                g = g.head
+            elif g.dep_ == "pobj" and g.head.lower_ == "of" and g.head.head.lower_ in v.words[
+                    "container_nouns"]:
+                g = g.head.head
+            else:
+                break
+        gov = g.head
+        if g.dep_ == "pobj":
+            gov = gov.head  # "participation in protests", "role in the bombing"
+        low = gov.lower_
+        if joins and g.dep_ == "pobj" and g.head.lower_ in ("in", "at", "during") and (
+                gov.pos_ in ("NOUN", "PROPN") and (gov.tag_ in ("NNS", "NNPS") or r.name_at(
+                    gov, {"PERSON", "ORG"}))):
+            victims.append(gov)  # "supporters in Berlin Free Iran Rally"
+        if g.dep_ in ("dobj", "nsubjpass", "pobj") and (
+                low in v.words["perpetration_verbs"] or (joins and low in v.words[
+                    "participation_words"])):
+            if gov.pos_ == "NOUN":  # "the government's use of torture", "her participation"
+                agents += _children(gov, "poss") or (_subject(gov.head)[0] if gov.dep_ in (
+                    "attr", "dobj", "pobj") else [])
+            else:
+                subj, passive = _subject(gov)
+                if g.dep_ == "nsubjpass" or passive:
+                    agents += [p for x in [gov, *gov.conjuncts] for p in _pobjs(x, "by")]
+                else:
+                    agents += [r.resolve(s) for s in subj]
+            if not joins:
+                victims += _pobjs(gov, "on", "against")
+        if joins and g.dep_ == "pobj" and g.head.lower_ == "on" and gov.pos_ in ("VERB", "AUX"):
+            victims += _subject(gov)[0]  # "Jafar Kermani has been on hunger strike"
+        if g.dep_ == "pobj" and low in v.words["involvement_words"]:
+            agents += _children(gov, "poss") or _subject(
+                gov.head if gov.pos_ == "ADJ" or gov.dep_ in ("dobj", "attr") else gov)[0]
+            if gov.dep_ in ("amod", "acl") and gov.head.pos_ in ("NOUN", "PROPN"):
+                agents.append(gov.head)  # "the death commissions responsible for"
+        if g.dep_ == "dobj" and low in v.words["suffering_verbs"]:
+            victims += _subject(gov)[0]
+        if g.dep_ == "pobj" and low == "subjected":
+            victims += _subject(gov)[0]
+        if g.dep_ == "nsubj" and low in v.words["target_verbs"]:
+            victims += _objects(gov)
+
+    def finish(self, r: Reader, ev: dict[str, Any]) -> Item:
+        tok: Token = ev["tok"]
+        trig: Trigger = ev["trig"]
+        start, end = ev["start"], ev["end"]
+        victims = _dedup(r.phrase(t) for t in ev["victims"])
+        perps = _dedup(r.phrase(t) for t in ev["perps"])
+        roles = {t.i for h in ev["victims"] + ev["perps"] for t in h.subtree}
+        place = self.place(r, tok, start, end, roles)
+        date_start, date_end, date_text = self.date(r, tok, start, end)
+        count = self.count(r, ev)
+        data: dict[str, Any] = {
+            "type": trig.type, "trigger": {"text": tok.text, "start": tok.idx,
+                                           "end": tok.idx + len(tok.text)},
+            "perpetrators": perps, "victims": victims, "place": place,
+            "date_start": date_start, "date_end": date_end, "date_text": date_text,
+            "count": count[0] if count else None, "count_high": count[1] if count else None,
+            "count_text": count[2] if count else None,
+            "count_of": ("events" if ev["count_tok"] is not None else "victims") if count else
+            None, "claimant": self.claimant(r, tok, start, end),
+            "negated": self.negated(r, tok, trig),
+            "hypothetical": self.hypothetical(r, tok) or bool(QUESTION.search(
+                r.ctx.text[start:end])),
+        }
+        if trig.type in PROTEST_LIKE:
+            data["participants"] = victims
+            data["category"] = category_of(" ".join(victims)) if victims else None
+        if r.v.types[trig.type].get("sentence_content"):
+            data["sentence"] = sentence_content(r.doc[tok.i:r.sent_end[tok.i]].text)
+        conf = 0.8 if trig.pos == "verb" else 0.65
+        conf -= 0.15 * (tok.dep_ == "acl") + 0.2 * trig.weak + 0.1 * (not (victims or perps))
+        return Item("event", start, end, r.ctx.text[start:end], trig.type, data, round(conf, 2))
+
+    @staticmethod
+    def attached(tok: Token, t: Token) -> bool:
+        """Whether ``t`` modifies the trigger's own clause, not another verb's."""
+        for a in t.ancestors:
+            if a.i == tok.i:
+                return True
+            if a.pos_ == "VERB" and a not in tok.conjuncts:
+                return False
+        return False
+
+    def place(self, r: Reader, tok: Token, start: int, end: int,
+              roles: set[int]) -> str | None:
+        """The place attached to the trigger by in/at/across …, else the first such place in
+        the sentence, else one inside the participants' own phrase ("Families in Golvar")."""
+        best: tuple[float, Token] | None = None
+        anchor = tok.head if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in (
+            "nsubj", "nsubjpass", "dobj") else tok  # "protests took place in …", "held a rally in"
+        for t in r.doc.char_span(start, end, alignment_mode="expand") or []:
+            prep = t.head
+            if prep.lower_ == "of" and prep.head.lower_ == "front":
+                prep = prep.head.head  # "in front of the UN plaza"
+            if t.dep_ != "pobj" or r.place_of(t) is None or not (
+                    prep.lower_ in PLACE_PREPS or prep.lower_ == "to" and r.name_at(
+                        t, PLACE_LABELS)):
+                continue
+            rank = 2.0 if t.i in roles else 0.0 if (self.attached(tok, t) or self.attached(
+                anchor, t)) else 9.0
+            rank += 0.0 if r.name_at(t, PLACE_LABELS) else 0.5
+            if rank < 9 and (best is None or rank < best[0]):
+                best = (rank, t)
+        if best is None:
+            return None
+        group = [best[1], *best[1].conjuncts] + [p for c in best[1].head.conjuncts
+                                                 for p in _children(c, "pobj")]
+        names = (r.place_of(t) for t in group if start <= t.idx < end)
+        return "; ".join(_dedup(p for p in names if p and "\n" not in p)) or None
+
+    def date(self, r: Reader, tok: Token, start: int,
+             end: int) -> tuple[str | None, str | None, str | None]:
+        items = within(r.found.dates, start, end)
+        if items:
+            def rank(i: Item) -> tuple[bool, int]:
+                span = r.doc.char_span(i.start, i.end, alignment_mode="expand")
+                return (not (span and self.attached(tok, span.root)), abs(i.start - tok.idx))
+            near = min(items, key=rank)
+            lo, hi = date_bounds(near)
+            return lo, hi, near.text
+        ents = [e for e in r.date_ents if start <= e.start_char < end]
+        if r.found.dates or not ents:
+            return None, None, None
+        for e in sorted(ents, key=lambda e: (not self.attached(tok, e.root),
+                                             abs(e.start_char - tok.idx))):
+            got = read_date(e.text, r.ctx.published)
+            if got:
+                return got[0], got[1], e.text
+        return None, None, None
+
+    @staticmethod
+    def count(r: Reader, ev: dict[str, Any]) -> tuple[int | None, int | None, str] | None:
+        heads: list[Token] = [ev["count_tok"]] if ev["count_tok"] is not None else ev["victims"]
+        for h in heads:
+            lo = min(t.idx for t in h.subtree)
+            hi = max(t.idx + len(t.text) for t in h.subtree)
+            for c in within(r.found.claims, lo, hi):
+                if c.data.get("low") is not None or c.data.get("high") is not None:
+                    return c.data.get("low"), c.data.get("high"), c.text
+            if r.found.claims:
+                continue
+            toks = [t for t in h.subtree if t.i not in r.date_tokens and t.i <= h.i + 3 and
+                    not any(a.dep_ in ("relcl", "appos", "acl") for a in t.ancestors
+                            if a.i > h.i - 50 and h in a.ancestors)]
+            if toks:
+                got = read_count(r.doc[toks[0].i:toks[-1].i + 1].text)
+                if got:
+                    return got
+        return None
+
+    @staticmethod
+    def negated(r: Reader, tok: Token, trig: Trigger) -> bool:
+        if trig.negation_is_part:
+            return False
+        for n in _children(tok, "neg") + _children(tok, "det"):
+            if n.lower_ in ("not", "n't", "never", "no") and not (
+                    n.i + 1 < len(n.doc) and n.doc[n.i + 1].lower_ in ("only", "just")):
+                return True
+        for s in _children(tok, "nsubj", "nsubjpass"):
+            if any(c.lower_ in ("no", "none") for c in s.children) or s.lower_ in ("none",
+                                                                                 "nobody"):
+                return True
+        return any(a.lower_ in r.v.words["negation_cues"] for a in list(tok.ancestors)[:4])
+
+    @staticmethod
+    def hypothetical(r: Reader, tok: Token) -> bool:
+        """Called for, demanded, feared or under a modal: not reported as done. The trigger
+        must be the cue's own complement, not buried in a noun phrase under it."""
+        cues, modals = r.v.words["hypothetical_cues"], r.v.words["modal_cues"]
+        if tok.lower_ in ("plot", "plots", "plotted"):
+            return False  # a plot is planned by nature
+        t = tok
+        for _ in range(5):
+            if any(c.lower_ in modals for c in _children(t, "aux", "auxpass")):
+                return True
+            if t.dep_ in ("ROOT", "nsubj", "nsubjpass", "relcl", "acl", "appos", "advcl"):
+                return t.dep_ == "advcl" and any(c.lower_ == "if" for c in t.children)
+            if t.pos_ in ("NOUN", "PROPN") and t.i != tok.i and t.lower_ not in cues:
+                return False
+            t = t.head
+            if t.lower_ in cues:
+                return True
+        return False
+
+    @staticmethod
+    def claimant(r: Reader, tok: Token, start: int, end: int) -> str | None:
+        for q in within(r.found.quotes, tok.idx, tok.idx + 1):
+            if q.data.get("speaker"):
+                return str(q.data["speaker"])
+        for c in within(r.found.claims, start, end):
+            if c.data.get("claimant"):
+                return str(c.data["claimant"])
+        for t in r.sent(tok):
+            if t.lower_ == "according" and start <= t.idx < end:
+                for p in _pobjs(t, "to") or [p for c in t.children for p in _pobjs(c, "to")]:
+                    return r.phrase(p)
+        for a in tok.ancestors:
+            if a.lower_ in r.v.words["speech_verbs"]:
+                subj = _children(a, "nsubj")
+                if subj and subj[0].pos_ != "PRON":
+                    return r.phrase(subj[0])
+        return r.ctx.publisher
+
+
+def _dedup(values: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if v and re.search(r"\w", v) and v.lower() not in (o.lower() for o in out):
+            out.append(v)
+    return out
+
+
+def merge(events: list[dict[str, Any]], phrase: Any) -> list[dict[str, Any]]:
+    """Triggers of one type in one sentence are one act unless they name different victims;
+    a weak "killing" in a sentence with an attack is the attack's casualties."""
+    out: list[dict[str, Any]] = []
+    for ev in events:
+        key = (ev["start"], ev["end"])
+        host = next((e for e in events if e["trig"].type == "attack" and (
+            e["start"], e["end"]) == key and (e["tok"] in ev["tok"].ancestors or ev[
+                "tok"] in e["tok"].ancestors)), None) if ev["trig"].weak else None
+        if host is not None:
+            host["victims"] = host["victims"] or ev["victims"]
+            continue
+        same = next((o for o in out if (o["start"], o["end"], o["trig"].type) == (
+            *key, ev["trig"].type) and (ev["trig"].type in PROTEST_LIKE or not (
+                o["victims"] and ev["victims"] and not {phrase(t) for t in o["victims"]} & {
+                    phrase(t) for t in ev["victims"]}))), None)
+        if same is None:
+            out.append(ev)
+            continue
+        for k in ("victims", "perps"):
+            same[k] = same[k] + [t for t in ev[k] if t not in same[k]]
+        if same["count_tok"] is None:
+            same["count_tok"] = ev["count_tok"]
+    return out
+
+
+EXTRACTOR = EventExtractor()
+__all__ = ["EXTRACTOR", "EventExtractor", "Vocabulary", "vocabulary"]
