@@ -14,7 +14,8 @@ Scoring (a true positive needs all of):
 - claims: overlapping span and correct bounds (low and high); claimant accuracy over matches;
 - quotes: overlapping span and correct speaker;
 - events: overlapping span, same type, and each role (perpetrators, victims, place) matching
-  (token overlap ≥ 0.5) or empty on both sides.
+  (token F1 ≥ 0.5) or empty on both sides; denied or called-for events are not predictions;
+  ``type_only_f1`` scores the type alone.
 """
 
 from __future__ import annotations
@@ -51,6 +52,21 @@ def same(a: Any, b: Any) -> bool:
     if not ta or not tb:
         return False
     return len(ta & tb) / min(len(ta), len(tb)) >= 0.5
+
+
+def role_match(a: Any, b: Any) -> bool:
+    """Event roles: token F1 ≥ 0.5, or empty on both sides."""
+    ta, tb = tokens(a), tokens(b)
+    if not ta and not tb:
+        return True
+    if not ta or not tb:
+        return False
+    common = len(ta & tb)
+    return common > 0 and 2 * common / (len(ta) + len(tb)) >= 0.5
+
+
+def overlap_len(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -123,6 +139,8 @@ def score_seeds(pred: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, An
                 r["file"] == g["file"] and r["start"] <= g["start"] and g["end"] <= r["end"]
                 for r in regions)]
         items = [it for it in pred.get(kind, []) if it["file"] in {g["file"] for g in gold}]
+        if kind == "event":  # a denial or a call for action is not an event
+            items = [it for it in items if not it.get("negated") and not it.get("hypothetical")]
         if regions:
             items = [it for it in items if any(
                 r["file"] == it["file"] and r["start"] <= it["source_start"]
@@ -142,7 +160,9 @@ def score_seeds(pred: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, An
                 cands = [c for c in cands if c.get("label") == g["label"]]
             if not cands:
                 continue
-            best = cands[0]
+            best = max(cands, key=lambda c: (
+                kind == "event" and c.get("type") == g.get("type"),
+                overlap_len((c["source_start"], c["source_end"]), gspan)))
             used.add(best["id"])
             extra["matched"] += 1
             if kind == "mention":
@@ -161,8 +181,9 @@ def score_seeds(pred: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, An
                 tp += ok
             elif kind == "event":
                 ok = best.get("type") == g.get("type") and all(
-                    same(best.get(role), g.get(role))
+                    role_match(best.get(role), g.get(role))
                     for role in ("perpetrators", "victims", "place"))
+                extra["type_correct"] += best.get("type") == g.get("type")
                 tp += ok
         res: dict[str, Any] = prf(tp, len(items), len(gold))
         matched = extra.get("matched", 0)
@@ -170,6 +191,8 @@ def score_seeds(pred: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, An
             res["interval_accuracy"] = round(extra["interval_correct"] / matched, 3)
         if kind == "claim" and matched:
             res["claimant_accuracy"] = round(extra["claimant_correct"] / matched, 3)
+        if kind == "event":
+            res["type_only_f1"] = prf(extra.get("type_correct", 0), len(items), len(gold))["f1"]
         results[kind] = res
     return results
 
