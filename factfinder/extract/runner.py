@@ -24,7 +24,7 @@ from factfinder.db import Database
 from factfinder.db.schema import documents, extractions
 from factfinder.extract.base import Context, Item
 
-BATCH = 32
+BATCH = 8  # small tasks keep both workers busy to the end
 
 
 @dataclass
@@ -187,11 +187,17 @@ def run_extraction(
         for batch in batches:
             write(extract_batch(batch, kinds))
         return report
+    # Load the model and build the extractors' matchers once, here: forked workers share them
+    # instead of each loading its own.
+    from factfinder.extract.nlp import load_nlp
+
+    load_nlp()
+    extractors(kinds)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         pending: list[Future] = []
         for batch in batches:
             pending.append(pool.submit(extract_batch, batch, kinds))
-            while len(pending) >= jobs * 2:
+            while len(pending) >= jobs * 4:
                 write(pending.pop(0).result())
         for fut in pending:
             write(fut.result())
