@@ -39,6 +39,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/intake_throughput.py
 	$(BIN)/python bench/search_latency.py
 	$(BIN)/python bench/html_reader_speed.py
+	$(BIN)/python bench/extraction_quality.py
+	$(BIN)/python bench/extraction_speed.py
+	$(BIN)/python bench/extraction_speed.py --bare-batch-size 16
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
