@@ -46,12 +46,20 @@ class ExtractReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (document id, reason)
 
 
-def publisher_of(site_name: str | None, url: str | None) -> str | None:
+def publisher_of(site_name: str | None, url: str | None, author: str | None = None) -> str | None:
+    """Who publishes a document, for claims nobody else in it is said to make: the site's
+    name, else the URL's host, else the document's author (a report's issuing organisation,
+    an e-mail's sender)."""
     if site_name:
         return site_name
     if url:
         host = urlparse(url).hostname or ""
-        return host.removeprefix("www.") or None
+        if host:
+            return host.removeprefix("www.")
+    if author:
+        from factfinder.extract.attribution import author_name
+
+        return author_name(author)
     return None
 
 
@@ -125,8 +133,8 @@ def iter_inputs(db: Database, doc_ids: Sequence[str] | None) -> Iterator[list[Do
     with db.read() as conn:
         rows = conn.execute(query.order_by(documents.c.pk)).all()
     for r in rows:
-        batch.append(DocInput(r[0], r[1], r[2], r[3], publisher_of(r[4], r[5]), r[6], r[7],
-                              r[8]))
+        batch.append(DocInput(r[0], r[1], r[2], r[3], publisher_of(r[4], r[5], r[6]), r[6],
+                              r[7], r[8]))
         if len(batch) >= BATCH:
             yield batch
             batch = []
