@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlparse
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, false, insert, or_, select
 
 from factfinder import custody
 from factfinder.db import Database
@@ -127,8 +127,12 @@ def iter_inputs(db: Database, doc_ids: Sequence[str] | None) -> Iterator[list[Do
                    documents.c.site_name, documents.c.url, documents.c.author,
                    documents.c.offset_map, documents.c.source_start).where(
                        documents.c.kind != "page")
-    if doc_ids:
-        query = query.where(documents.c.id.in_(list(doc_ids)))
+    if doc_ids:  # full ids, or prefixes as the listing commands accept
+        full = [d for d in doc_ids if len(d) >= 16]
+        prefixes = [d for d in doc_ids if len(d) < 16]
+        query = query.where(or_(
+            documents.c.id.in_(full) if full else false(),
+            *(documents.c.id.like(p + "%") for p in prefixes)))
     batch: list[DocInput] = []
     with db.read() as conn:
         rows = conn.execute(query.order_by(documents.c.pk)).all()

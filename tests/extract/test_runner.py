@@ -125,3 +125,12 @@ def test_an_item_found_twice_is_stored_once(case, tmp_path, fake_registry, monke
     monkeypatch.setattr(Capitalised, "__call__", twice)
     report = run_extraction(case.db, actor="ana")
     assert report.items["mention"] == 5 and not report.failed
+
+
+def test_documents_can_be_named_by_id_prefix(case, tmp_path, fake_registry):
+    (tmp_path / "a.txt").write_text(TEXT)
+    (tmp_path / "b.txt").write_text("Other " + TEXT)
+    report = case.ingest(tmp_path / "a.txt", tmp_path / "b.txt")
+    first = report.added[0]
+    assert run_extraction(case.db, actor="ana", doc_ids=[first[:8]]).documents == 1
+    assert run_extraction(case.db, actor="ana", doc_ids=report.added).documents == 2
