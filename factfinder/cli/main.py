@@ -117,9 +117,14 @@ def ingest(
     if report.added and not no_extract:
         from factfinder.extract.runner import run_extraction
 
-        extracted = run_extraction(
-            database, actor=conf.actor, doc_ids=report.added,
-            jobs=jobs if len(report.added) >= 16 else 1, evidence_root=store.root)
+        try:
+            extracted = run_extraction(
+                database, actor=conf.actor, doc_ids=report.added,
+                jobs=jobs if len(report.added) >= 16 else 1, evidence_root=store.root)
+        except RuntimeError as exc:  # no model installed: intake is committed, say so clearly
+            err.print(f"[red]extraction skipped:[/red] {escape(str(exc))}; the documents are "
+                      "in the case — run `factfinder extract` once it is fixed", soft_wrap=True)
+            raise typer.Exit(1) from exc
     if json_out:
         print_json({
             "documents_added": len(report.added),

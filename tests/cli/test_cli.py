@@ -122,3 +122,17 @@ def test_every_command_is_documented_with_an_example():
     for name in _commands():
         assert re.search(rf"^#+ `factfinder {name}", doc, re.M), f"docs/cli.md lacks {name}"
         assert f"$ factfinder {name}" in doc, f"docs/cli.md has no example of {name}"
+
+
+def test_ingest_without_a_model_keeps_the_documents_and_says_why(folder, tmp_path, monkeypatch):
+    import factfinder.extract.nlp as nlp
+
+    def no_model(*args: object) -> None:
+        raise RuntimeError("no English spaCy model is installed")
+
+    monkeypatch.setattr(nlp, "load_nlp", no_model)
+    db = str(tmp_path / "case.db")
+    res = run("ingest", str(folder / "a.txt"), "--db", db, "--quiet")
+    assert res.exit_code == 1 and "extraction skipped" in res.stderr
+    docs = json.loads(run("documents", "--db", db, "--json").stdout)
+    assert len(docs) == 1  # intake was committed before extraction
