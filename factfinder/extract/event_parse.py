@@ -175,7 +175,8 @@ class Reader:
         if len(persons) == 1 and head.pos_ == "PROPN":
             return persons[0]  # "Maryam Mohammadi a women's rights activist"
         text = self.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,;:")
-        text = re.sub(r"^(?:the|a|an)\s+", "", text.replace("*", "").strip(), flags=re.I)
+        text = re.sub(r"^(?:(?:even|only|also|just|the|a|an)\s+)+", "", text.replace(
+            "*", "").strip(), flags=re.I)
         return re.sub(r"[’']s?$", "", text)
 
     def flat_name(self, tok: Token) -> str:
@@ -224,16 +225,41 @@ class Reader:
                     if t.lower_ in self.v.words["actor_words"]]
             actors = near or [t for t in window if t.lower_ in self.v.words["actor_words"]]
             return self.phrase(actors[-1]) if actors else None
-        plural = [t for t in window if t.tag_ in ("NNS", "NNPS") and self.sent_start[
-            t.i] == self.sent_start[pron.i]] or [
-            t for t in window if t.tag_ in ("NNS", "NNPS")]
-        return self.phrase(plural[-1]) if plural else None
+        plural = self.plural_antecedent(pron)
+        return self.phrase(plural) if plural is not None else None
 
     def resolve(self, tok: Token) -> Token:
-        """A relative pronoun subject stands for the noun its clause modifies."""
+        """A relative pronoun subject stands for the noun its clause modifies; "many of whom"
+        for it too, or for the last plural noun before it when the parser did not see the
+        clause ("girls and women were not exempt, many of whom were raped"); "they" / "them" /
+        "their" for their antecedent noun (so its coordinated nouns come along)."""
         if tok.lower_ in RELATIVE and tok.head.dep_ in ("relcl", "acl"):
             return tok.head.head
+        if any(p.lower_ in ("whom", "which") for c in tok.children if c.dep_ == "prep"
+               and c.lower_ == "of" for p in c.children):
+            rel = self.resolve_rel(tok)
+            if rel.i != tok.i:
+                return rel
+            before = [t for t in self.doc[self.sent_start[tok.i]:tok.i] if t.tag_ in (
+                "NNS", "NNPS") and t.dep_ != "conj"]
+            return before[-1] if before else tok
+        if tok.lower_ in ("they", "them", "their"):
+            return self.plural_antecedent(tok) or tok
         return tok
+
+    def plural_antecedent(self, pron: Token) -> Token | None:
+        """The noun "they" stands for: the last plural subject in its sentence, else in the
+        500 characters before, else the head of a verbless line ("Environmentalists A, B and
+        C in protest of their detention")."""
+        window = [t for t in self.doc[max(0, pron.i - 150):pron.i] if t.idx >= pron.idx - 500
+                  and t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NNS", "NNPS")]
+        here = [t for t in window if self.sent_start[t.i] == self.sent_start[pron.i]]
+        if here or window:
+            return (here or window)[-1]
+        root = self.doc[self.sent_start[pron.i]:self.sent_end[pron.i]].root
+        if root.pos_ in ("NOUN", "PROPN") and root.i < pron.i:
+            return root
+        return None
 
     def place_of(self, tok: Token) -> str | None:
         """A place named by ``tok``: a place mention, "the city of X", or (without the mention

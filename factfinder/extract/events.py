@@ -55,6 +55,7 @@ from factfinder.extract.event_vocab import (
 )
 
 VERSION = "1"
+NEAR_PREPS = PLACE_PREPS | {"to", "on", "of", "from"}
 
 
 class EventExtractor:
@@ -133,9 +134,12 @@ class EventExtractor:
         victims: list[Token] = []
         count_tok: Token | None = None
         subj: list[Token] = []
-        verbal = trig.pos == "verb" or (tok.dep_ == "conj" and tok.head.pos_ == "VERB")
+        verbal = trig.pos == "verb" or (tok.dep_ == "conj" and any(
+            c.pos_ == "VERB" for c in tok.conjuncts if c.i < tok.i))  # "attack, arrest,
+        # torture and kill": verbs the parser took for nouns in a coordination of verbs
         if verbal:
-            if tok.dep_ == "acl" and not any(c.dep_ in ("prep", "agent", "npadvmod", "advmod")
+            if tok.dep_ == "acl" and not any(c.dep_ in (
+                    "prep", "agent", "npadvmod", "advmod", "nsubj", "nsubjpass")
                                              for c in tok.children):
                 return None  # "those executed": a description of people, not a report
             subj, passive = _subject(tok)
@@ -188,6 +192,10 @@ class EventExtractor:
         lo = prefix + 2 if 0 <= prefix < start + 80 else start
 
         def keep(toks: list[Token]) -> list[Token]:
+            toks = [a if lo <= (a := r.resolve(t)).idx < end else t for t in toks]
+            # a list of names parsed as apposition then coordination: "A, B, C and D"
+            toks += [a for h in toks if h.pos_ == "PROPN" for a in _children(h, "appos")
+                     if a.pos_ == "PROPN" and a.conjuncts and r.name_at(a, {"PERSON"})]
             out = [g for h in toks for g in [h, *(c for c in h.conjuncts if c.dep_ == "conj"
                                                    and c.pos_ in ("NOUN", "PROPN", "PRON")
                                                    and len(c) > 2 and "-" not in (
@@ -363,11 +371,41 @@ class EventExtractor:
             if rank < 9 and (best is None or rank < best[0]):
                 best = (rank, t)
         if best is None:
-            return None
+            return self.nearby_place(r, tok, start, end, roles)
         group = [best[1], *best[1].conjuncts] + [p for c in best[1].head.conjuncts
                                                  for p in _children(c, "pobj")]
         names = (r.place_of(t) for t in group if start <= t.idx < end)
         return "; ".join(_dedup(p for p in names if p and "\n" not in p)) or None
+
+    @staticmethod
+    def nearby_place(r: Reader, tok: Token, start: int, end: int,
+                     roles: set[int]) -> str | None:
+        """No place hangs on the trigger: the named place nearest to it in the sentence that
+        stands as a place ("in Tabriz", "outside the White House", "Iran's prisons", "the
+        people of Syria"), not one inside an organisation's name or a perpetrator's phrase."""
+        best: tuple[int, str] | None = None
+        for t in r.doc.char_span(start, end, alignment_mode="expand") or []:
+            if t.i in roles and t.dep_ != "pobj":
+                continue
+            name = r.name_at(t, PLACE_LABELS)
+            if not name or r.name_at(t, {"ORG", "PERSON", "NORP"}) or "\n" in name:
+                continue
+            prep = t.head
+            host = prep.head
+            if t.dep_ == "poss":
+                if t.head.lower_ not in r.v.words["place_nouns"]:
+                    continue
+            elif not (t.dep_ == "pobj" and prep.lower_ in NEAR_PREPS and (
+                    host.i in roles or host.i in (tok.i, tok.head.i) or (
+                        prep.lower_ == "of" and host.lower_ in r.v.words["place_nouns"]) or (
+                        tok.head.i == host.i))):
+                continue
+            if t.dep_ == "poss":
+                name = f"{name}’s {t.head.text}"
+            dist = abs(t.i - tok.i)
+            if best is None or dist < best[0]:
+                best = (dist, name)
+        return best[1] if best else None
 
     def date(self, r: Reader, tok: Token, start: int,
              end: int) -> tuple[str | None, str | None, str | None]:
@@ -479,7 +517,8 @@ def merge(events: list[dict[str, Any]], phrase: Any) -> list[dict[str, Any]]:
         key = (ev["start"], ev["end"])
         host = next((e for e in events if e["trig"].type == "attack" and (
             e["start"], e["end"]) == key and (e["tok"] in ev["tok"].ancestors or ev[
-                "tok"] in e["tok"].ancestors)), None) if ev["trig"].weak else None
+                "tok"] in e["tok"].ancestors) and e["tok"] not in ev["tok"].conjuncts),
+            None) if ev["trig"].weak else None  # "attack and kill": two acts
         if host is not None:
             host["victims"] = host["victims"] or ev["victims"]
             continue
