@@ -26,7 +26,7 @@ PERSONAL = {"he", "she", "him", "her", "his"}
 PRONOUNS = PERSONAL | {"its", "they", "them", "their"}
 OPEN_HEADS = {"those", "anyone", "all", "everyone", "whoever"}  # keep their clause
 SKIP_IN_PHRASE = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis", "prep"}
-CLIMB = ("conj", "xcomp", "advcl", "pcomp", "prep", "ccomp")
+CLIMB = ("conj", "xcomp", "advcl", "pcomp", "prep", "ccomp", "acomp")
 TAG_LIST = re.compile(r"[^\s,],[^\s,]")
 QUESTION = re.compile(r"(?:^Q\s*:|\?[”\"’]?\s*$)")
 
@@ -133,6 +133,11 @@ class Reader:
             return self.phrase(head.head.head)
         if head.dep_ == "appos" and head.head.pos_ == "PROPN" and head.pos_ == "NOUN":
             return self.phrase(head.head)  # "Amir Nourzehi, an Afghan national held in …"
+        if head.pos_ == "PROPN" and not self.name_at(head, NAME_LABELS):
+            for c in _children(head, "appos"):  # "The current Minister for Justice, A. Avaei"
+                name = self.name_at(c, {"PERSON"})
+                if name:
+                    return name
         if head.pos_ == "NOUN":  # "Prisoner of conscience Maryam Akbari Monfared"
             for c in head.children:
                 if c.dep_ in ("appos", "compound", "nmod") and c.pos_ == "PROPN" and (
@@ -178,6 +183,15 @@ class Reader:
         text = re.sub(r"^(?:(?:even|only|also|just|the|a|an)\s+)+", "", text.replace(
             "*", "").strip(), flags=re.I)
         return re.sub(r"[’']s?$", "", text)
+
+    def members(self, tok: Token) -> list[Token]:
+        """People the parser hung under an organisation's name ("Voice of Iranian Women
+        Association member Esrin Derkaleh"): those people, else the token itself."""
+        if not self.name_at(tok, {"ORG"}):
+            return [tok]
+        people = [t for t in tok.subtree if t.i != tok.i and t.dep_ in ("pobj", "appos")
+                  and t.pos_ == "PROPN" and self.name_at(t, {"PERSON"})]
+        return people or [tok]
 
     def flat_name(self, tok: Token) -> str:
         """A proper name as a run of proper nouns ending at ``tok``."""

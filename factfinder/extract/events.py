@@ -56,6 +56,8 @@ from factfinder.extract.event_vocab import (
 
 VERSION = "1"
 NEAR_PREPS = PLACE_PREPS | {"to", "on", "of", "from"}
+BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "get", "got", "gotten", "'s",
+            "’s"}
 
 
 class EventExtractor:
@@ -143,11 +145,17 @@ class EventExtractor:
                                              for c in tok.children):
                 return None  # "those executed": a description of people, not a report
             subj, passive = _subject(tok)
+            if passive and _objects(tok) and not any(a.lower_ in BE_FORMS for a in _children(
+                    tok, "auxpass")):
+                passive = False  # "the regime summarily and extra-judicially executed X"
             if subj and not passive and tok.tag_ == "VBN" and not any(
                     a.lower_ in ("have", "has", "had", "having") for a in _children(tok, "aux")):
                 passive = True
-            if tok.dep_ == "acl":
-                subj, passive = [tok.head], tok.tag_ == "VBN"
+            if tok.dep_ == "acl":  # "an activist currently detained in": the patient
+                subj, passive = [tok.head], tok.tag_ != "VBG" and not _objects(tok)
+                if tok.head.dep_ == "pobj" and tok.head.head.lower_ == "among":
+                    subj = _subject(tok.head.head.head)[0] or subj  # "X was among those
+                    # arrested": X
             subj = [r.resolve(s) for s in subj]
             shared = [o for c in tok.conjuncts if c.i > tok.i for o in _objects(c)]
             objs = _objects(tok)
@@ -155,6 +163,7 @@ class EventExtractor:
                 objs = shared[:1] or [o for c in tok.conjuncts for o in _objects(c)][:1]
                 # "tortured and executed 30,000 prisoners, mainly supporters of …"
             agents = _pobjs(tok, "by") if _children(tok, "agent") else []
+            agents += orderers(tok)
             if trig.negation_is_part:
                 inner = [s for c in tok.children if c.dep_ in ("ccomp", "advcl", "pcomp")
                          for s in _subject(c)[0]] + [
@@ -173,6 +182,9 @@ class EventExtractor:
                 hidden = v.words["concealed_objects"] if (
                     trig.type == "enforced_disappearance") else frozenset()
                 victims += [o for o in objs if o.lower_ not in hidden]
+                if not objs and tok.dep_ == "relcl" and not _pobjs(tok, "of", "against", "on"):
+                    gap = tok.head  # "the only foreign national the regime is holding"
+                    victims += _subject(gap.head)[0] if gap.dep_ == "attr" else [gap]
                 victims += [p for o in objs if o.lower_ in hidden
                             for p in _children(o, "poss") + _pobjs(o, "of")]
                 if trig.type == "attack":
@@ -193,6 +205,7 @@ class EventExtractor:
 
         def keep(toks: list[Token]) -> list[Token]:
             toks = [a if lo <= (a := r.resolve(t)).idx < end else t for t in toks]
+            toks = [p for t in toks for p in r.members(t)]
             # a list of names parsed as apposition then coordination: "A, B, C and D"
             toks += [a for h in toks if h.pos_ == "PROPN" for a in _children(h, "appos")
                      if a.pos_ == "PROPN" and a.conjuncts and r.name_at(a, {"PERSON"})]
@@ -229,7 +242,7 @@ class EventExtractor:
         agents = (victims if joins else perps)
         of = [p for p in _pobjs(tok, "of") if p.lower_ not in ("whom", "which")]
         victims += of
-        agents += _pobjs(tok, "by")
+        agents += _pobjs(tok, "by") + orderers(tok)
         for hands in _pobjs(tok, "at"):
             if hands.lower_ == "hands":
                 perps += _pobjs(hands, "of")
@@ -246,7 +259,7 @@ class EventExtractor:
         for rel in _children(tok, "relcl"):
             if rel.lower_ in v.words["suffering_verbs"]:
                 victims += _children(rel, "nsubj")
-        compounds = [c for c in _children(tok, "compound") if not r.name_at(c, PLACE_LABELS) and (
+        compounds = [c for c in _children(tok, "compound", "nmod") if not r.name_at(c, PLACE_LABELS) and (
             r.name_at(c, {"ORG", "PERSON", "NORP"}) or c.tag_ == "NNS" or category_of(
                 c.lower_ + "s") or category_of(c.lower_))]
         for poss in _children(tok, "poss") + (compounds if joins else []):
@@ -278,8 +291,12 @@ class EventExtractor:
         low = gov.lower_
         if joins and g.dep_ == "pobj" and g.head.lower_ in ("in", "at", "during") and (
                 gov.pos_ in ("NOUN", "PROPN") and (gov.tag_ in ("NNS", "NNPS") or r.name_at(
-                    gov, {"PERSON", "ORG"}))):
-            victims.append(gov)  # "supporters in Berlin Free Iran Rally"
+                    gov, {"PERSON", "ORG"}) or any(r.name_at(a, {"PERSON"}) for a in _children(
+                        gov, "appos")))):
+            victims.append(gov)  # "supporters in Berlin Free Iran Rally", "teacher, X, during"
+        if g.dep_ == "pobj" and g.head.lower_ in ("during", "under", "from") and (
+                low in r.v.words["death_verbs"]):
+            victims += _subject(gov)[0]  # "5 inmates died during torture sessions"
         if g.dep_ in ("dobj", "nsubjpass", "pobj") and (
                 low in v.words["perpetration_verbs"] or (joins and low in v.words[
                     "participation_words"])):
@@ -346,8 +363,9 @@ class EventExtractor:
         for a in t.ancestors:
             if a.i == tok.i:
                 return True
-            if a.pos_ == "VERB" and a not in tok.conjuncts:
-                return False
+            if a.pos_ == "VERB" and a not in tok.conjuncts and a.dep_ not in (
+                    "advcl", "xcomp", "pcomp"):
+                return False  # another verb's own clause; "while serving time in …" is not
         return False
 
     def place(self, r: Reader, tok: Token, start: int, end: int,
@@ -499,6 +517,18 @@ class EventExtractor:
                 if subj and subj[0].pos_ != "PRON":
                     return r.phrase(subj[0])
         return r.ctx.publisher
+
+
+def orderers(tok: Token) -> list[Token]:
+    """Who ordered the act: "on the direct orders of Khomeini", "at the behest of Tehran",
+    "under instructions from X" (attached to the trigger itself)."""
+    out = []
+    for prep in _children(tok, "prep"):
+        for p in _children(prep, "pobj"):
+            if p.lower_ in vocabulary().words["order_nouns"] and prep.lower_ in ("on", "at", "under", "upon"):
+                out += _pobjs(p, "of", "from") or [c for c in _children(p, "poss")
+                                                   if c.pos_ != "PRON"]
+    return out
 
 
 def _dedup(values: Iterable[str]) -> list[str]:
