@@ -242,7 +242,7 @@ class Reader:
         plural = self.plural_antecedent(pron)
         return self.phrase(plural) if plural is not None else None
 
-    def resolve(self, tok: Token) -> Token:
+    def resolve(self, tok: Token, pronouns: bool = False) -> Token:
         """A relative pronoun subject stands for the noun its clause modifies; "many of whom"
         for it too, or for the last plural noun before it when the parser did not see the
         clause ("girls and women were not exempt, many of whom were raped"); "they" / "them" /
@@ -257,7 +257,7 @@ class Reader:
             before = [t for t in self.doc[self.sent_start[tok.i]:tok.i] if t.tag_ in (
                 "NNS", "NNPS") and t.dep_ != "conj"]
             return before[-1] if before else tok
-        if tok.lower_ in ("they", "them", "their"):
+        if pronouns and tok.lower_ in ("they", "them", "their"):
             return self.plural_antecedent(tok) or tok
         return tok
 
@@ -266,7 +266,8 @@ class Reader:
         500 characters before, else the head of a verbless line ("Environmentalists A, B and
         C in protest of their detention")."""
         window = [t for t in self.doc[max(0, pron.i - 150):pron.i] if t.idx >= pron.idx - 500
-                  and t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NNS", "NNPS")]
+                  and t.dep_ in ("nsubj", "nsubjpass") and (t.tag_ in ("NNS", "NNPS") or (
+                      t.pos_ in ("NOUN", "PROPN") and _children(t, "conj")))]
         here = [t for t in window if self.sent_start[t.i] == self.sent_start[pron.i]]
         if here or window:
             return (here or window)[-1]

@@ -204,7 +204,8 @@ class EventExtractor:
         lo = prefix + 2 if 0 <= prefix < start + 80 else start
 
         def keep(toks: list[Token]) -> list[Token]:
-            toks = [a if lo <= (a := r.resolve(t)).idx < end else t for t in toks]
+            toks = [a if lo <= (a := r.resolve(t, pronouns=True)).idx < end else t
+                    for t in toks]
             toks = [p for t in toks for p in r.members(t)]
             # a list of names parsed as apposition then coordination: "A, B, C and D"
             toks += [a for h in toks if h.pos_ == "PROPN" for a in _children(h, "appos")
@@ -262,7 +263,10 @@ class EventExtractor:
         compounds = [c for c in _children(tok, "compound", "nmod") if not r.name_at(c, PLACE_LABELS) and (
             r.name_at(c, {"ORG", "PERSON", "NORP"}) or c.tag_ == "NNS" or category_of(
                 c.lower_ + "s") or category_of(c.lower_))]
-        for poss in _children(tok, "poss") + (compounds if joins else []):
+        owners = _children(tok, "poss")
+        if not owners and tok.dep_ == "conj":  # "their operations, …, murder of X"
+            owners = [p for c in tok.conjuncts if c.i < tok.i for p in _children(c, "poss")][:1]
+        for poss in owners + (compounds if joins else []):
             if poss.pos_ not in ("NOUN", "PROPN", "PRON") or (
                     r.name_at(poss, PLACE_LABELS) and poss.dep_ == "poss"):
                 continue  # "Iran's massacre": a place (read later)
