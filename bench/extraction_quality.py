@@ -103,14 +103,14 @@ def load_gold(kind: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | 
 
 def build_case(folder: Path, corpus: list[Path]) -> dict[str, list[dict[str, Any]]]:
     """Ingest and extract; predicted items by kind, each with ``file`` and source offsets."""
-    from factfinder.db import Database
     import sqlalchemy as sa
 
+    from factfinder.db import Database
     from factfinder.db.schema import documents
     from factfinder.documents import list_documents
-    from factfinder.intake.normalize import OffsetMap
     from factfinder.extract.query import ItemFilter, list_items
     from factfinder.extract.runner import run_extraction
+    from factfinder.intake.normalize import OffsetMap
     from factfinder.intake.pipeline import IngestOptions, Ingestor
     from factfinder.store import EvidenceStore
 
@@ -176,6 +176,20 @@ def relocate(gold: list[dict[str, Any]], units: list[dict[str, Any]]) -> list[di
     return out
 
 
+def candidates(kind: str, g: dict[str, Any], pool: list[dict[str, Any]], used: set[str],
+               typed: bool) -> list[dict[str, Any]]:
+    """Unused predictions that may match gold ``g``, the most overlapping first."""
+    gspan = (g["start"], g["end"])
+    cands = [it for it in pool if it["id"] not in used and (
+        (it["source_start"], it["source_end"]) == gspan if kind in ("mention", "date")
+        else overlaps((it["source_start"], it["source_end"]), gspan))]
+    if kind == "mention":
+        cands = [c for c in cands if c.get("label") == g["label"]]
+    if typed:
+        cands = [c for c in cands if c.get("type") == g.get("type")]
+    return sorted(cands, key=lambda c: -overlap_len((c["source_start"], c["source_end"]), gspan))
+
+
 def score_seeds(pred: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     for kind in KINDS:
@@ -202,18 +216,6 @@ def score_seeds(pred: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, An
         extra: dict[str, int] = defaultdict(int)
         used: set[str] = set()
 
-        def candidates(g: dict[str, Any], typed: bool) -> list[dict[str, Any]]:
-            gspan = (g["start"], g["end"])
-            cands = [it for it in by_file[g["file"]] if it["id"] not in used and (
-                (it["source_start"], it["source_end"]) == gspan if kind in ("mention", "date")
-                else overlaps((it["source_start"], it["source_end"]), gspan))]
-            if kind == "mention":
-                cands = [c for c in cands if c.get("label") == g["label"]]
-            if typed:
-                cands = [c for c in cands if c.get("type") == g.get("type")]
-            return sorted(cands, key=lambda c: -overlap_len(
-                (c["source_start"], c["source_end"]), gspan))
-
         # events: pair same-type predictions first, so that an arrest and an execution in one
         # sentence each find their own prediction whatever the order of the gold
         pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
@@ -221,14 +223,14 @@ def score_seeds(pred: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, An
         if kind == "event":
             rest = []
             for g in gold:
-                typed = candidates(g, True)
+                typed = candidates(kind, g, by_file[g["file"]], used, True)
                 if typed:
                     used.add(typed[0]["id"])
                     pairs.append((g, typed[0]))
                 else:
                     rest.append(g)
         for g in rest:
-            cands = candidates(g, False)
+            cands = candidates(kind, g, by_file[g["file"]], used, False)
             if cands:
                 used.add(cands[0]["id"])
                 pairs.append((g, cands[0]))

@@ -260,7 +260,8 @@ class EventExtractor:
         for rel in _children(tok, "relcl"):
             if rel.lower_ in v.words["suffering_verbs"]:
                 victims += _children(rel, "nsubj")
-        compounds = [c for c in _children(tok, "compound", "nmod") if not r.name_at(c, PLACE_LABELS) and (
+        compounds = [c for c in _children(tok, "compound", "nmod") if not r.name_at(
+            c, PLACE_LABELS) and (
             r.name_at(c, {"ORG", "PERSON", "NORP"}) or c.tag_ == "NNS" or category_of(
                 c.lower_ + "s") or category_of(c.lower_))]
         owners = _children(tok, "poss")
@@ -529,7 +530,8 @@ def orderers(tok: Token) -> list[Token]:
     out = []
     for prep in _children(tok, "prep"):
         for p in _children(prep, "pobj"):
-            if p.lower_ in vocabulary().words["order_nouns"] and prep.lower_ in ("on", "at", "under", "upon"):
+            if p.lower_ in vocabulary().words["order_nouns"] and prep.lower_ in (
+                    "on", "at", "under", "upon"):
                 out += _pobjs(p, "of", "from") or [c for c in _children(p, "poss")
                                                    if c.pos_ != "PRON"]
     return out
