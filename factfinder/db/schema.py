@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -130,3 +131,114 @@ extractions = Table(
 )
 Index("ix_extractions_doc", extractions.c.document_id, extractions.c.kind)
 Index("ix_extractions_kind_label", extractions.c.kind, extractions.c.label)
+
+# -- entity resolution (migration 0003) ------------------------------------------------------
+# An entity is a person, organisation or place; its id is stable across re-runs (derived from
+# its anchor form by the resolver). ``entity_mentions`` links extracted mentions to entities and
+# is rebuilt by every resolution run; ``entity_decisions`` holds the analysts' decisions (merge,
+# split, not-same, rename), which survive re-extraction and always win over the algorithm.
+entities = Table(
+    "entities",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("type", String(16), nullable=False),  # person / organisation / place
+    Column("name", Text, nullable=False),  # preferred form
+    Column("data", Text, nullable=False),  # JSON: keys, aliases, context
+    Column("updated_at", String(40), nullable=False),
+)
+Index("ix_entities_type", entities.c.type)
+
+entity_mentions = Table(
+    "entity_mentions",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("entity_id", String(32), nullable=False),
+    Column("extraction_id", String(32), nullable=False, unique=True),
+    Column("document_id", String(32), nullable=False),
+    Column("form", Text, nullable=False),  # the surface form as written
+    Column("how", String(32), nullable=False),  # rule that linked it, or "decision"
+    Column("score", Float, nullable=False),
+)
+Index("ix_entity_mentions_entity", entity_mentions.c.entity_id)
+Index("ix_entity_mentions_doc", entity_mentions.c.document_id)
+
+entity_decisions = Table(
+    "entity_decisions",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(16), nullable=False),  # merge / split / not-same / rename
+    Column("subject", Text, nullable=False),  # what it is about (entity id, form …), as JSON
+    Column("value", Text, nullable=False),  # the decision's content, as JSON
+    Column("actor", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("revoked", Integer, nullable=False, default=0),
+)
+
+# -- victim lists and their linkage (migration 0003) -----------------------------------------
+lists = Table(
+    "lists",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False, unique=True),  # short name (file stem or --name)
+    Column("original_sha256", String(64)),  # the list file, kept in the evidence store
+    Column("mapping", Text, nullable=False),  # JSON: our field → the file's header
+    Column("records", Integer, nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
+
+list_records = Table(
+    "list_records",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("list_id", String(32), nullable=False),
+    Column("record_id", String(200), nullable=False),
+    Column("full_name", Text),
+    Column("given_name", Text),
+    Column("family_name", Text),
+    Column("father_name", Text),
+    Column("sex", String(8)),
+    Column("birth_year", Integer),
+    Column("date", String(40)),
+    Column("place", Text),
+    Column("prison", Text),
+    Column("affiliation", Text),
+    Column("data", Text, nullable=False),  # JSON: the whole row as read
+    UniqueConstraint("list_id", "record_id", name="uq_list_records"),
+)
+
+list_links = Table(
+    "list_links",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(32), nullable=False),  # one linkage run
+    Column("left_list", String(200), nullable=False),
+    Column("left_id", String(200), nullable=False),
+    Column("right_list", String(200), nullable=False),
+    Column("right_id", String(200), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("data", Text, nullable=False),  # JSON: per-field explanation
+)
+Index("ix_list_links_run", list_links.c.run_id)
+
+list_clusters = Table(
+    "list_clusters",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(32), nullable=False),
+    Column("cluster_id", String(32), nullable=False),
+    Column("list_name", String(200), nullable=False),
+    Column("record_id", String(200), nullable=False),
+)
+Index("ix_list_clusters_run", list_clusters.c.run_id, list_clusters.c.cluster_id)
+
+linkage_runs = Table(
+    "linkage_runs",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(32), nullable=False, unique=True),
+    Column("lists", Text, nullable=False),  # JSON list of list names
+    Column("settings", Text, nullable=False),  # JSON: threshold, backend, model parameters
+    Column("created_at", String(40), nullable=False),
+)
