@@ -104,6 +104,7 @@ def extract_batch(
                         continue
                     seen.add(iid)
                     s, e = omap.span_to_source(it.start, it.end)
+                    map_inner_spans(it.data, omap)
                     rows.append({
                         "id": iid, "document_id": inp.id,
                         "kind": it.kind, "start": it.start, "end": it.end,
@@ -117,6 +118,22 @@ def extract_batch(
         except Exception as exc:  # one document's failure must not stop the others
             out.append((inp.id, f"{type(exc).__name__}: {exc}"[:300]))
     return out
+
+
+def map_inner_spans(data: dict[str, Any], omap: Any) -> None:
+    """Spans inside an item (a quote's ``parts`` and ``speaker_span``, an event's ``trigger``)
+    get their place in the original's text layer too: ``source_parts``,
+    ``source_speaker_span``, ``trigger["source_start"]``/``["source_end"]``."""
+    parts = data.get("parts")
+    if isinstance(parts, list) and parts:
+        data["source_parts"] = [list(omap.span_to_source(a, b)) for a, b in parts]
+    span = data.get("speaker_span")
+    if isinstance(span, list) and len(span) == 2:
+        data["source_speaker_span"] = list(omap.span_to_source(span[0], span[1]))
+    trig = data.get("trigger")
+    if isinstance(trig, dict) and "start" in trig and "end" in trig:
+        trig["source_start"], trig["source_end"] = omap.span_to_source(trig["start"],
+                                                                       trig["end"])
 
 
 # -- main side --------------------------------------------------------------------------------

@@ -134,3 +134,18 @@ def test_documents_can_be_named_by_id_prefix(case, tmp_path, fake_registry):
     first = report.added[0]
     assert run_extraction(case.db, actor="ana", doc_ids=[first[:8]]).documents == 1
     assert run_extraction(case.db, actor="ana", doc_ids=report.added).documents == 2
+
+
+def test_spans_inside_an_item_are_mapped_to_the_original_too():
+    from factfinder.extract.runner import map_inner_spans
+    from factfinder.intake.normalize import normalize
+
+    text = "Cafe\u0301 said: \u201cno.\u201d"  # decomposed é: one character shorter as NFC
+    clean, omap = normalize(text)
+    assert clean == "Café said: “no.”"
+    data: dict[str, Any] = {"parts": [[11, 16]], "speaker_span": [0, 4],
+                            "trigger": {"text": "said", "start": 5, "end": 9}}
+    map_inner_spans(data, omap)
+    assert text[slice(*data["source_parts"][0])] == "“no.”"
+    assert text[slice(*data["source_speaker_span"])] == "Cafe\u0301"
+    assert text[data["trigger"]["source_start"]:data["trigger"]["source_end"]] == "said"
