@@ -23,6 +23,7 @@ from factfinder import custody
 from factfinder.db import Database
 from factfinder.db.schema import documents, extractions
 from factfinder.extract.base import Context, Item
+from factfinder.extract.narrator import narrator
 
 BATCH = 8  # small tasks keep both workers busy to the end
 
@@ -154,8 +155,9 @@ def iter_inputs(db: Database, doc_ids: Sequence[str] | None) -> Iterator[list[Do
     with db.read() as conn:
         rows = conn.execute(query.order_by(documents.c.pk)).all()
     for r in rows:
-        batch.append(DocInput(r[0], r[1], r[2], r[3], publisher_of(r[4], r[5], r[6]), r[6],
-                              r[7], r[8]))
+        told = narrator(r[1] or "")  # who says "I": a memoir's or a testimony's narrator
+        batch.append(DocInput(r[0], r[1], r[2], r[3], publisher_of(r[4], r[5], r[6] or told),
+                              told or r[6], r[7], r[8]))
         if len(batch) >= BATCH:
             yield batch
             batch = []
