@@ -118,7 +118,7 @@ def _lister(kind: str, label_help: str | None, columns: tuple[str, ...]) -> Any:
 
 LISTINGS = [
     ("mention", "mentions", "Only this label: PERSON, ORG, PLACE.", ("label", "normalized")),
-    ("date", "dates", "Only this precision: day, month, season, year, decade, approximate, "
+    ("date", "dates", "Only this precision: day, week, month, season, year, decade, approximate, "
      "relative.", ("date_start", "date_end", "calendar")),
     ("quote", "quotes", None, ("speaker", "cue")),
     ("claim", "claims", None, ("low", "high", "counted", "predicate", "claimant")),
