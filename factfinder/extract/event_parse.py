@@ -277,6 +277,20 @@ class Reader:
         return None
 
     def place_of(self, tok: Token) -> str | None:
+        """A place named by ``tok`` with the place it lies in when the text says so ("Ward 209
+        of Evin Prison", "Wadi Rahmat in Tabriz")."""
+        place = self._place_of(tok)
+        if place is None:
+            return None
+        for prep in _children(tok, "prep"):
+            if prep.lower_ in ("of", "in") and not place.endswith(prep.nbor(1).text):
+                for p in _children(prep, "pobj"):
+                    outer = self.name_at(p, PLACE_LABELS)
+                    if outer and outer[:1].isupper() and outer not in place:
+                        return f"{place} {prep.text} {outer}"
+        return place
+
+    def _place_of(self, tok: Token) -> str | None:
         """A place named by ``tok``: a place mention, "the city of X", or (without the mention
         extractor) a proper noun that spaCy does not call a date, a group or an acronym."""
         name = self.name_at(tok, PLACE_LABELS)
@@ -289,7 +303,8 @@ class Reader:
             lo = min([tok.i] + [t.i for t in tok.children if t.dep_ in (
                 "compound", "poss", "amod", "det")] + [t.i for c in tok.children if c.dep_ == "poss"
                                                       for t in c.subtree])
-            return re.sub(r"^(?:the|a|an)\s+", "", self.doc[lo:tok.i + 1].text, flags=re.I)
+            hi = max([tok.i] + [t.i for t in tok.children if t.dep_ == "nummod" and t.i > tok.i])
+            return re.sub(r"^(?:the|a|an)\s+", "", self.doc[lo:hi + 1].text, flags=re.I)
         if self.found.mentions:
             return None
         ent = "" if tok.i in self.multiline else tok.ent_type_

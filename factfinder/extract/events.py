@@ -380,6 +380,10 @@ class EventExtractor:
         best: tuple[float, Token] | None = None
         anchor = tok.head if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in (
             "nsubj", "nsubjpass", "dobj") else tok  # "protests took place in …", "held a rally in"
+        if tok.dep_ == "pobj" and tok.head.head.pos_ in ("VERB", "AUX"):
+            anchor = tok.head.head  # "In Khomeini's prisons, guards resorted to torture"
+        if anchor.dep_ in ("advcl", "xcomp") and anchor.i != tok.i:
+            anchor = anchor.head  # "perished in regime custody while undergoing torture"
         for t in r.doc.char_span(start, end, alignment_mode="expand") or []:
             prep = t.head
             if prep.lower_ == "of" and prep.head.lower_ == "front":
