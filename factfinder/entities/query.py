@@ -1,0 +1,124 @@
+"""Reading entities back: the listing (stable JSON) and an entity's dossier."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from factfinder.db.schema import documents, entities, entity_mentions, extractions
+
+TYPE_NAMES = {"person": "person", "organisation": "organisation", "organization": "organisation",
+              "org": "organisation", "place": "place"}
+
+
+class NotFound(LookupError):
+    pass
+
+
+def entity_json(row: Any, links: list[tuple[str, str]]) -> dict[str, Any]:
+    """``links``: (form, document id) of each of the entity's mentions."""
+    data = json.loads(row["data"] or "{}")
+    forms = Counter(f for f, _ in links)
+    docs: list[str] = []
+    for _, d in links:
+        if d not in docs:
+            docs.append(d)
+    return {"id": row["id"], "type": row["type"], "name": row["name"],
+            "forms": sorted(forms, key=lambda f: (-forms[f], f)), "mentions": len(links),
+            "documents": sorted(docs), "aliases": data.get("aliases", []),
+            "canonical": data.get("canonical"), "decisions": data.get("decisions", [])}
+
+
+def list_entities(conn: Connection, type_: str | None = None, contains: str | None = None,
+                  limit: int | None = None) -> list[dict[str, Any]]:
+    """Entities, most mentioned first."""
+    query = select(entities)
+    if type_:
+        query = query.where(entities.c.type == TYPE_NAMES.get(type_.lower(), type_.lower()))
+    if contains:  # in the name or in any form
+        forms = select(entity_mentions.c.entity_id).where(
+            entity_mentions.c.form.ilike(f"%{contains}%"))
+        query = query.where(entities.c.name.ilike(f"%{contains}%") | entities.c.id.in_(forms))
+    rows = conn.execute(query).mappings().all()
+    ids = [r["id"] for r in rows]
+    links: dict[str, list[tuple[str, str]]] = {i: [] for i in ids}
+    for i in range(0, len(ids), 500):
+        for eid, form, doc in conn.execute(select(
+                entity_mentions.c.entity_id, entity_mentions.c.form,
+                entity_mentions.c.document_id).where(
+                    entity_mentions.c.entity_id.in_(ids[i:i + 500]))):
+            links[eid].append((form, doc))
+    out = [entity_json(r, links[r["id"]]) for r in rows]
+    out.sort(key=lambda e: (-e["mentions"], e["name"], e["id"]))
+    return out[:limit] if limit else out
+
+
+def find_entity(conn: Connection, prefix: str) -> str:
+    """The full id of an entity from a unique prefix."""
+    ids = conn.execute(select(entities.c.id).where(entities.c.id.like(prefix + "%"))
+                       .limit(2)).scalars().all()
+    if not ids:
+        raise NotFound(f"no entity {prefix}")
+    if len(ids) > 1:
+        raise NotFound(f"entity id prefix {prefix} is ambiguous")
+    return str(ids[0])
+
+
+def forms_of(conn: Connection, entity_id: str) -> list[str]:
+    return sorted(set(conn.execute(select(entity_mentions.c.form).where(
+        entity_mentions.c.entity_id == entity_id)).scalars()))
+
+
+def _role_hits(value: Any, forms: list[str]) -> bool:
+    values = value if isinstance(value, list) else [value]
+    for v in values:
+        if isinstance(v, str) and any(f.casefold() in v.casefold() for f in forms):
+            return True
+    return False
+
+
+def dossier(conn: Connection, entity_id: str) -> dict[str, Any]:
+    """Everything the case says about one entity."""
+    row = conn.execute(select(entities).where(entities.c.id == entity_id)).mappings().one()
+    links = conn.execute(select(entity_mentions.c.form, entity_mentions.c.document_id,
+                                entity_mentions.c.how)
+                         .where(entity_mentions.c.entity_id == entity_id)).all()
+    out = entity_json(row, [(f, d) for f, d, _ in links])
+    out["form_counts"] = dict(Counter(f for f, _, _ in links).most_common())
+    out["how"] = dict(Counter(h for _, _, h in links).most_common())
+    docs = out["documents"]
+    titles = {r[0]: r[1] for r in conn.execute(select(documents.c.id, documents.c.title).where(
+        documents.c.id.in_(docs)))} if docs else {}
+    per_doc = Counter(d for _, d, _ in links)
+    out["document_list"] = [{"id": d, "title": titles.get(d), "mentions": per_doc[d]}
+                            for d in sorted(docs, key=lambda d: (-per_doc[d], d))]
+    co = conn.execute(select(entities.c.id, entities.c.name, entities.c.type,
+                             func.count(func.distinct(entity_mentions.c.document_id)))
+                      .join(entity_mentions, entity_mentions.c.entity_id == entities.c.id)
+                      .where(entity_mentions.c.document_id.in_(docs),
+                             entities.c.id != entity_id)
+                      .group_by(entities.c.id, entities.c.name, entities.c.type)).all() if docs \
+        else []
+    out["co_mentioned"] = [{"id": i, "name": n, "type": t, "documents": c}
+                           for i, n, t, c in sorted(co, key=lambda r: (-r[3], r[1]))[:25]]
+    forms = [f for f in out["forms"] if len(f) >= 3]
+    roles: list[dict[str, Any]] = []
+    if docs and forms:
+        items = conn.execute(select(extractions.c.id, extractions.c.kind,
+                                    extractions.c.document_id, extractions.c.text,
+                                    extractions.c.label, extractions.c.data)
+                             .where(extractions.c.document_id.in_(docs),
+                                    extractions.c.kind.in_(("event", "claim", "quote")))
+                             .order_by(extractions.c.pk)).all()
+        for iid, kind, doc, text, label, raw in items:
+            data = json.loads(raw or "{}")
+            for role in ("perpetrators", "victims", "claimant", "speaker"):
+                if _role_hits(data.get(role), forms):
+                    roles.append({"id": iid, "kind": kind, "role": role, "document_id": doc,
+                                  "type": label or data.get("type"), "text": text[:200]})
+    out["roles"] = roles
+    return out
