@@ -61,12 +61,18 @@ def extract(
     report = run_extraction(database, actor=conf.actor, doc_ids=document or None,
                             kinds=tuple(kind) if kind else None, jobs=jobs,
                             evidence_root=store.root)
+    from factfinder.entities.resolve import resolve_entities
+
+    resolved = resolve_entities(database, conf.actor)
     if json_out:
         print_json({"documents": report.documents, "items": report.items,
-                    "failed": [{"document_id": d, "reason": r} for d, r in report.failed]})
+                    "failed": [{"document_id": d, "reason": r} for d, r in report.failed],
+                    "entities": resolved.entities})
     else:
         items = ", ".join(f"{n} {k}(s)" for k, n in sorted(report.items.items())) or "no items"
         console.print(f"{report.documents} document(s): {items}", soft_wrap=True)
+        ents = ", ".join(f"{n} {t}(s)" for t, n in sorted(resolved.entities.items()))
+        console.print(f"entities: {ents or 'none'}", soft_wrap=True)
         for doc_id, reason in report.failed:
             err.print(f"[red]failed[/red] {doc_id}: {escape(reason)}", soft_wrap=True)
     raise typer.Exit(1 if report.failed else 0)

@@ -28,7 +28,9 @@ from factfinder.cli.common import (
     open_case,
     print_json,
 )
+from factfinder.cli.entities import register as register_entities
 from factfinder.cli.extract import register as register_extraction
+from factfinder.cli.link import register as register_linkage
 from factfinder.documents import DocumentFilter, get_document, list_documents
 from factfinder.intake.pipeline import IngestOptions, Ingestor, Input, iter_inputs
 from factfinder.intake.prepare import Known, Rejection
@@ -44,6 +46,8 @@ custody_app = typer.Typer(help="The custody log: every action on the evidence.",
                           no_args_is_help=True)
 app.add_typer(custody_app, name="custody")
 register_extraction(app)
+register_entities(app)
+register_linkage(app)
 
 
 def _version(value: bool) -> None:
@@ -125,6 +129,9 @@ def ingest(
             err.print(f"[red]extraction skipped:[/red] {escape(str(exc))}; the documents are "
                       "in the case — run `factfinder extract` once it is fixed", soft_wrap=True)
             raise typer.Exit(1) from exc
+        from factfinder.entities.resolve import resolve_entities
+
+        resolve_entities(database, conf.actor)
     if json_out:
         print_json({
             "documents_added": len(report.added),
