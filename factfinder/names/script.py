@@ -96,6 +96,8 @@ def _transliterate_word(word: str, letters: dict[str, str]) -> str:
             out.append("e")  # the silent final he (زاده: zade; خامنه‌ای: khamene-i)
         elif char == "ا" and i == 0:
             out.append("a")  # alef as the carrier of an initial vowel
+        elif char == "ه" and out and out[-1][-1:] in ("z", "k", "s", "g", "c"):
+            out.append("ah")  # زهرا is Zahra: the unwritten vowel keeps z+h from reading as zh
         elif char in letters:
             out.append(letters[char])
         else:
