@@ -378,3 +378,45 @@ def test_quality_against_sample_truth(nlp: Language) -> None:
     print("  type         R={type_r:.3f}   type+roles R={roles_r:.3f}".format(**s))
     assert s["type_r"] >= 0.65
     assert s["roles_r"] >= 0.1
+
+
+# -- rules added with the second round of role reading ----------------------------------------
+
+
+def test_many_of_whom_stands_for_the_coordinated_nouns(nlp: Language) -> None:
+    items = run(nlp, "Even young girls and pregnant women were not exempt, many of whom were "
+                     "raped before being dragged to the gallows.")
+    assert one(items, "torture").data["victims"] == ["young girls", "pregnant women"]
+
+
+def test_a_list_of_names_in_apposition_is_every_victim(nlp: Language) -> None:
+    items = run(nlp, "Environmentalists Amir Hossein Khaleghi, Taher Ghadirian, Sepideh Kashani, "
+                     "Homan Jukar, and Nilofar Bayani in protest of their continued illegal "
+                     "temporary detention;")
+    victims = one(items, "arbitrary_arrest").data["victims"]
+    assert len(victims) == 5 and "Nilofar Bayani" in victims
+
+
+def test_coordinated_verbs_parsed_as_nouns_are_still_acts(nlp: Language) -> None:
+    items = run(nlp, "The mullahs’ regime, however, dispatched their forces to attack, arrest, "
+                     "torture and kill MEK members.")
+    assert {"attack", "arbitrary_arrest", "torture", "execution"} <= {i.label for i in items}
+
+
+def test_deaths_during_torture_make_the_dead_its_victims(nlp: Language) -> None:
+    items = run(nlp, "At least 5 inmates died during torture sessions.")
+    assert "inmates" in " ".join(one(items, "torture").data["victims"])
+
+
+def test_the_orders_of_someone_make_them_a_perpetrator(nlp: Language) -> None:
+    items = run(nlp, "Hundreds of prisoners were hanged on the direct orders of Ayatollah "
+                     "Khomeini.")
+    assert "Khomeini" in " ".join(one(items, "execution").data["perpetrators"])
+
+
+def test_a_place_phrase_keeps_the_place_it_lies_in(nlp: Language) -> None:
+    text = "Political prisoners were tortured in Ward 209 of Evin Prison."
+    at = text.index("Evin Prison")  # as the mention extractor finds it (vocab/places.yaml)
+    prison = Item("mention", at, at + len("Evin Prison"), "Evin Prison", "PLACE")
+    items = run(nlp, text, {"mention": [prison]})
+    assert one(items, "torture").data["place"] == "Ward 209 of Evin Prison"
