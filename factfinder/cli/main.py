@@ -29,8 +29,10 @@ from factfinder.cli.common import (
     print_json,
 )
 from factfinder.cli.entities import register as register_entities
+from factfinder.cli.estimate import register as register_estimation
 from factfinder.cli.extract import register as register_extraction
 from factfinder.cli.link import register as register_linkage
+from factfinder.cli.simulate import register as register_simulation
 from factfinder.documents import DocumentFilter, get_document, list_documents
 from factfinder.intake.pipeline import IngestOptions, Ingestor, Input, iter_inputs
 from factfinder.intake.prepare import Known, Rejection
@@ -48,6 +50,8 @@ app.add_typer(custody_app, name="custody")
 register_extraction(app)
 register_entities(app)
 register_linkage(app)
+register_estimation(app)
+register_simulation(app)
 
 
 def _version(value: bool) -> None:
