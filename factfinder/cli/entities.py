@@ -165,6 +165,57 @@ def rename(
     _done(json_out, {"resolve": report.as_json()}, f"renamed to {name}", report)
 
 
+@entities_app.command("decisions")
+def decisions_command(
+    db: DbOption = None,
+    active: Annotated[bool, typer.Option(
+        "--active", help="Only decisions in force (not revoked).")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """List the analysts' decisions in the order taken, with their numbers for `revoke`."""
+    from factfinder.entities.decisions import history
+
+    _, database, _ = open_case(db)
+    with database.read() as conn:
+        items = history(conn, include_revoked=not active)
+    if json_out:
+        print_json(items)
+        return
+    table = Table(box=None, pad_edge=False)
+    for col in ("no", "action", "about", "by", "at", "state"):
+        table.add_column(col, overflow="fold")
+    for d in items:
+        subj = d["subject"]
+        about = " ".join(x[:10] for x in subj.get("entities") or [subj.get("entity", "")])
+        if d["action"] == "split":
+            about += " forms: " + "; ".join(subj.get("forms", []))
+        elif d["action"] == "rename":
+            about += " → " + str(d["value"].get("name"))
+        table.add_row(str(d["decision"]), d["action"], escape(about), escape(d["actor"]),
+                      d["at"][:19], "revoked" if d["revoked"] else "in force")
+    console.print(table)
+    console.print(f"{len(items)} decision(s)")
+
+
+@entities_app.command("revoke")
+def revoke(
+    number: Annotated[int, typer.Argument(help="The decision's number (see `entities "
+                                          "decisions`).")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, for the log.")] = None,
+    db: DbOption = None, actor: ActorOption = None, json_out: JsonOption = False,
+) -> None:
+    """Withdraw an earlier decision: it is kept, marked revoked, logged, and no longer applied."""
+    from factfinder.entities.actions import revoke as do
+
+    conf, database, _ = open_case(db, None, actor)
+    try:
+        info, report = do(database, number, conf.actor, reason)
+    except (LookupError, ValueError) as exc:
+        _fail(exc)
+    _done(json_out, {"revoked": info, "resolve": report.as_json()},
+          f"revoked decision {number} ({info['action']})", report)
+
+
 def _done(json_out: bool, value: dict[str, Any], text: str, report: ResolveReport) -> None:
     if json_out:
         print_json(value)

@@ -85,3 +85,10 @@ def rename(db: Database, entity: str, name: str, actor: str) -> ResolveReport:
     dec.record(db, "rename", {"entity": ids[0]}, {"name": name.strip(), "forms": have[ids[0]]},
                actor)
     return resolve_entities(db, actor)
+
+
+def revoke(db: Database, number: int, actor: str,
+           reason: str | None = None) -> tuple[dict[str, object], ResolveReport]:
+    """Withdraw an earlier decision (by its number) and re-resolve without it."""
+    info = dec.revoke(db, number, actor, reason)
+    return info, resolve_entities(db, actor)

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from factfinder import custody
@@ -27,7 +27,7 @@ from factfinder.db import Database
 from factfinder.db.schema import entity_decisions
 
 ACTIONS = {"merge": "entity-merge", "split": "entity-split", "not-same": "entity-not-same",
-           "rename": "entity-rename"}
+           "rename": "entity-rename", "revoke": "entity-revoke"}
 
 
 @dataclass
@@ -71,6 +71,37 @@ def load(conn: Connection) -> list[dict[str, Any]]:
                         .order_by(entity_decisions.c.pk)).mappings()
     return [{"pk": r["pk"], "action": r["action"], "subject": json.loads(r["subject"]),
              "value": json.loads(r["value"]), "actor": r["actor"], "at": r["at"]} for r in rows]
+
+
+def history(conn: Connection, include_revoked: bool = True) -> list[dict[str, Any]]:
+    """Every decision in the order taken, with whether it was revoked."""
+    q = select(entity_decisions).order_by(entity_decisions.c.pk)
+    if not include_revoked:
+        q = q.where(entity_decisions.c.revoked == 0)
+    return [{"decision": r["pk"], "action": r["action"], "subject": json.loads(r["subject"]),
+             "value": json.loads(r["value"]), "actor": r["actor"], "at": r["at"],
+             "revoked": bool(r["revoked"])} for r in conn.execute(q).mappings()]
+
+
+def revoke(db: Database, number: int, actor: str, reason: str | None = None) -> dict[str, Any]:
+    """Withdraw decision ``number``: it stays in the table and the log, marked revoked, and is
+    no longer replayed. Raises LookupError for an unknown number, ValueError when it was
+    already revoked."""
+    with db.write() as conn:
+        row = conn.execute(select(entity_decisions).where(entity_decisions.c.pk == number)
+                           ).mappings().first()
+        if row is None:
+            raise LookupError(f"no decision {number}")
+        if row["revoked"]:
+            raise ValueError(f"decision {number} is already revoked")
+        conn.execute(update(entity_decisions).where(entity_decisions.c.pk == number)
+                     .values(revoked=1))
+        subject = json.loads(row["subject"])
+        obj = ",".join(subject.get("entities") or [subject.get("entity", "")])
+        custody.append(conn, ACTIONS["revoke"], obj, actor,
+                       {"decision": number, "revoked_action": row["action"],
+                        "reason": reason})
+    return {"decision": number, "action": row["action"], "subject": subject}
 
 
 class Applier:

@@ -106,6 +106,17 @@ def _tokens(text: str | None) -> list[str]:
             if len(w) > 1 and w.casefold() not in STOPWORDS]
 
 
+def _initials(name_skel: str) -> list[str] | None:
+    """Unordered pairs of the words' first consonants ("Saeed Hoseyn-Zadeh" -> ``hs``): a key
+    that a typo inside a word, a dropped h or a reordered name does not change. It blocks only
+    together with a birth year, a father's name or a date."""
+    firsts = [w[0] for w in name_skel.split() if w]
+    if len(firsts) == 1:
+        return [firsts[0] * 2]
+    pairs = {"".join(sorted((a, b))) for i, a in enumerate(firsts) for b in firsts[i + 1:]}
+    return sorted(pairs) or None
+
+
 def features(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per record with the columns Splink compares and blocks on."""
     rows = []
@@ -123,9 +134,10 @@ def features(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
             row["name_bag"] = "".join(sorted(row["name_skel"].replace(" ", ""))) or None
             row["gf_keys"] = [k for k in keys.blocking if k.startswith("gf:")] or None
             row["f_keys"] = [k for k in keys.blocking if not k.startswith("gf:")] or None
+            row["initials"] = _initials(row["name_skel"])
         else:
             row.update(full_key=None, family_key=None, name_skel=None, name_bag=None,
-                       gf_keys=None, f_keys=None)
+                       gf_keys=None, f_keys=None, initials=None)
         father = rec.get("father_name")
         row["father_text"] = father
         row["father_key"] = _name_keys(father).sorted_full if father else None
@@ -231,6 +243,9 @@ def blocking_rules() -> list[Any]:
         block_on("gf_keys", "father_skel", arrays_to_explode=["gf_keys"]),
         block_on("gf_keys", "date_key", arrays_to_explode=["gf_keys"]),
         block_on("f_keys", "birth_year", "father_skel", arrays_to_explode=["f_keys"]),
+        block_on("initials", "birth_year", arrays_to_explode=["initials"]),
+        block_on("initials", "father_skel", arrays_to_explode=["initials"]),
+        block_on("initials", "date_key", arrays_to_explode=["initials"]),
     ]
 
 

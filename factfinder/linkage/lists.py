@@ -20,6 +20,7 @@ as read is kept in ``data``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -221,11 +222,53 @@ def parse_date(text: str) -> tuple[int | None, str | None, str | None]:
             return jalali_to_gregorian_year(y, mo), f"AP{y:04d}-{mo:02d}", None
         if 1 <= mo <= 12:
             return y, f"{y:04d}-{mo:02d}" + (f"-{day:02d}" if day else ""), None
+    named = _named_month_date(text)
+    if named is not None:
+        return named
     m2 = _YEAR.search(text)
     if m2:
         y = int(m2.group(1))
         return (jalali_to_gregorian_year(y) if y < 1500 else y), None, None
     return None, None, f"unreadable date {text!r}"
+
+
+_DAY_MONTH_YEAR = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?([^\W\d_]+)\.?,?\s+(\d{4})$")
+_MONTH_DAY_YEAR = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+
+
+def _named_month_date(text: str) -> tuple[int | None, str | None, str | None] | None:
+    """"27 Mordad 1367", "۲۷ مرداد ۱۳۶۷", "Shahrivar 1367", "18 August 1988", "Aug 18, 1988";
+    month names from the calendar vocabulary that extraction uses. None when it is not one."""
+    from factfinder.extract.calendar import gregorian_month, solar_hijri_month, to_gregorian
+
+    m = _DAY_MONTH_YEAR.match(text)
+    if m:
+        day, month_word, year = m.group(1), m.group(2), int(m.group(3))
+    else:
+        m = _MONTH_DAY_YEAR.match(text)
+        if not m:
+            return None
+        month_word, day, year = m.group(1), m.group(2), int(m.group(3))
+    if 1200 <= year < 1500:
+        month = solar_hijri_month(month_word)
+        if month is None:
+            return None
+        if day is None:
+            return jalali_to_gregorian_year(year, month), f"AP{year:04d}-{month:02d}", None
+        try:
+            g = to_gregorian(year, month, int(day))
+        except ValueError as exc:
+            return jalali_to_gregorian_year(year, month), None, f"impossible date {text!r}: {exc}"
+        return g.year, g.isoformat(), None
+    month = gregorian_month(month_word)
+    if month is None:
+        return None
+    if day is None:
+        return year, f"{year:04d}-{month:02d}", None
+    try:
+        return year, dt.date(year, month, int(day)).isoformat(), None
+    except ValueError:
+        return year, f"{year:04d}-{month:02d}", f"impossible date {text!r}"
 
 
 def _int(text: str) -> int | None:

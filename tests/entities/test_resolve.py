@@ -20,7 +20,7 @@ from factfinder.extract.runner import run_extraction
 from factfinder.intake.pipeline import IngestOptions, Ingestor
 from factfinder.store import EvidenceStore
 
-from ..conftest import SAMPLE
+from ..conftest import ENGINES, POSTGRES, SAMPLE, reset_postgres
 
 REPORT = """Report on the 1988 massacre
 
@@ -41,18 +41,26 @@ def cli(db: str, *args: str) -> Any:
     return res
 
 
-@pytest.fixture(scope="module")
-def case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Database, str]:
+@pytest.fixture(scope="module", params=ENGINES)
+def case(request: pytest.FixtureRequest,
+         tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A case on SQLite, and on PostgreSQL when FACTFINDER_TEST_POSTGRES is set."""
     root = tmp_path_factory.mktemp("entities")
     (root / "in").mkdir()
     (root / "in" / "report.txt").write_text(REPORT, encoding="utf-8")
-    url = f"sqlite:///{root / 'case.db'}"
+    if request.param == "sqlite":
+        url = f"sqlite:///{root / 'case.db'}"
+    else:
+        assert POSTGRES
+        reset_postgres(POSTGRES)
+        url = POSTGRES
     db = Database(url)
     Ingestor(db, EvidenceStore(root / "ev"), IngestOptions(collector="t", jobs=1)).run(
         [str(root / "in"), str(SAMPLE / "corpus")])
     run_extraction(db, actor="t", jobs=1)
     resolve_entities(db, "t")
-    return db, str(root / "case.db")
+    yield db, url
+    db.close()
 
 
 def entity_of(db: Database, form: str) -> str:
@@ -139,6 +147,29 @@ def test_decisions_persist_across_reextraction_and_win(case):
                           ("entity-split", "ben"), ("entity-not-same", "cy"),
                           ("resolve-entities", "t")):
         assert (action, actor) in log
+
+
+def test_revoking_a_decision_undoes_it_and_is_logged(case):
+    db, path = case
+    a, b = entity_of(db, "Ruhollah Khomeini"), entity_of(db, "Hossein-Ali Montazeri")
+    cli(path, "entities", "merge", a, b, "--actor", "dee")
+    assert entity_of(db, "Hossein-Ali Montazeri") == a
+    listed = json.loads(cli(path, "entities", "decisions", "--json").stdout)
+    number = listed[-1]["decision"]
+    assert listed[-1]["action"] == "merge" and not listed[-1]["revoked"]
+    out = json.loads(cli(path, "entities", "revoke", str(number), "--reason", "wrong click",
+                         "--actor", "dee", "--json").stdout)
+    assert out["revoked"]["action"] == "merge"
+    assert entity_of(db, "Hossein-Ali Montazeri") == b != entity_of(db, "Ruhollah Khomeini")
+    active = json.loads(cli(path, "entities", "decisions", "--active", "--json").stdout)
+    assert number not in [d["decision"] for d in active]
+    with db.read() as conn:
+        log = [(e.action, e.actor) for e in custody.entries(conn)]
+    assert ("entity-revoke", "dee") in log
+    res = runner.invoke(app, ["entities", "revoke", str(number), "--db", path])
+    assert res.exit_code == 1 and "already revoked" in res.output
+    res = runner.invoke(app, ["entities", "revoke", "99999", "--db", path])
+    assert res.exit_code == 1 and "no decision" in res.output
 
 
 def test_decision_errors(case):

@@ -27,8 +27,8 @@ def sample_truth() -> set[tuple[str, str, str, str]]:
     return Simulation({}, pd.read_csv(SAMPLE / "truth" / "list_membership.csv"), []).true_pairs()
 
 
-def test_cli_links_the_sample_lists(tmp_path: Path):
-    db, out = str(tmp_path / "case.db"), tmp_path / "links.csv"
+def test_cli_links_the_sample_lists(db_url: str, tmp_path: Path):
+    db, out = db_url, tmp_path / "links.csv"
     args = ["link", *LISTS, "--out", str(out), "--db", db, "--evidence",
             str(tmp_path / "ev"), "--actor", "ana", "--json"]
     res = runner.invoke(app, args, catch_exceptions=False)
@@ -62,8 +62,10 @@ def test_cli_links_the_sample_lists(tmp_path: Path):
     from factfinder.db import Database
     from factfinder.linkage.store import load_clusters
 
-    with Database(f"sqlite:///{db}").read() as conn:
+    database = Database(db)
+    with database.read() as conn:
         stored = load_clusters(conn)
+    database.close()
     assert len(stored) == len(clusters)
 
 

@@ -72,6 +72,12 @@ def test_solar_hijri_dates():
     assert jalali_to_gregorian(1367, 6, 31) == (1988, 9, 22)  # 22 Sep 1988
     assert parse_date("۱۳۶۷/۰۵/۰۷")[1] == "1988-07-29"
     assert parse_date("Aug 1988")[0] == 1988 and parse_date("???")[2] == "unreadable date '???'"
+    # month names, in Latin letters or Persian script, from the calendar vocabulary
+    assert parse_date("27 Mordad 1367")[1] == "1988-08-18"
+    assert parse_date("۲۷ مرداد ۱۳۶۷")[1] == "1988-08-18"
+    assert parse_date("Shahrivar 1367")[1] == "AP1367-06"
+    assert parse_date("18 August 1988")[1] == parse_date("Aug 18, 1988")[1] == "1988-08-18"
+    assert "impossible date" in (parse_date("31 Esfand 1367")[2] or "")
 
 
 def test_age_becomes_birth_year():
