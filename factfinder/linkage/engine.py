@@ -106,14 +106,19 @@ def _tokens(text: str | None) -> list[str]:
             if len(w) > 1 and w.casefold() not in STOPWORDS]
 
 
+_INNER_H = re.compile(r"(?<=.)h")
+
+
 def _initials(name_skel: str) -> list[str] | None:
-    """Unordered pairs of the words' first consonants ("Saeed Hoseyn-Zadeh" -> ``hs``): a key
-    that a typo inside a word, a dropped h or a reordered name does not change. It blocks only
-    together with a birth year, a father's name or a date."""
-    firsts = [w[0] for w in name_skel.split() if w]
-    if len(firsts) == 1:
-        return [firsts[0] * 2]
-    pairs = {"".join(sorted((a, b))) for i, a in enumerate(firsts) for b in firsts[i + 1:]}
+    """Unordered pairs of the words' opening consonants, two of each word ("Saeed Hoseyn-Zadeh"
+    -> ``hs.sd``), an inner h dropped (Mehdi and Medi, Mehrlou and Merlu, Salehnejad and
+    Salenejad agree): a key that a typo later in a word, a spelling of its vowels or a reordered
+    name does not change. It blocks only together with a birth year or a father's name."""
+    heads = [_INNER_H.sub("", w)[:2] for w in name_skel.split() if w]
+    heads = [h for h in heads if h]
+    if len(heads) == 1:
+        return heads
+    pairs = {".".join(sorted((a, b))) for i, a in enumerate(heads) for b in heads[i + 1:]}
     return sorted(pairs) or None
 
 
@@ -204,7 +209,9 @@ def comparisons() -> list[Any]:
     null = "{c}_l IS NULL OR {c}_r IS NULL"
     arr = "len(list_intersect({c}_l, {c}_r)) >= 1"
     # the Python comparator only where the consonant skeletons are not far apart (cheap in SQL)
+    # (the letters' bag as well: "Ali Poor Jafari" and "علی پورجعفری" split their words apart)
     gated = ("(CASE WHEN jaro_winkler_similarity(name_skel_l, name_skel_r) >= 0.6 "
+             "OR jaro_winkler_similarity(name_bag_l, name_bag_r) >= 0.8 "
              "THEN ff_name_sim(name_text_l, name_text_r) ELSE 0.0 END)")
     return [
         comp("name", null.format(c="name_text"), [
@@ -244,8 +251,6 @@ def blocking_rules() -> list[Any]:
         block_on("gf_keys", "date_key", arrays_to_explode=["gf_keys"]),
         block_on("f_keys", "birth_year", "father_skel", arrays_to_explode=["f_keys"]),
         block_on("initials", "birth_year", arrays_to_explode=["initials"]),
-        block_on("initials", "father_skel", arrays_to_explode=["initials"]),
-        block_on("initials", "date_key", arrays_to_explode=["initials"]),
     ]
 
 
