@@ -31,6 +31,7 @@ from factfinder.cli.common import (
 from factfinder.cli.entities import register as register_entities
 from factfinder.cli.estimate import register as register_estimation
 from factfinder.cli.extract import register as register_extraction
+from factfinder.cli.ledger import register as register_ledger
 from factfinder.cli.link import register as register_linkage
 from factfinder.cli.simulate import register as register_simulation
 from factfinder.documents import DocumentFilter, get_document, list_documents
@@ -52,6 +53,7 @@ register_entities(app)
 register_linkage(app)
 register_estimation(app)
 register_simulation(app)
+register_ledger(app)
 
 
 def _version(value: bool) -> None:
