@@ -23,7 +23,7 @@ NAME_LABELS = {"PERSON", "ORG", "NORP"}
 PLACE_PREPS = {"in", "at", "across", "throughout", "inside", "outside", "near", "into"}
 RELATIVE = {"who", "that", "which", "whom"}
 PERSONAL = {"he", "she", "him", "her", "his"}
-PRONOUNS = PERSONAL | {"its", "they", "them", "their"}
+PRONOUNS = PERSONAL | {"it", "its", "they", "them", "their"}
 OPEN_HEADS = {"those", "anyone", "all", "everyone", "whoever"}  # keep their clause
 SKIP_IN_PHRASE = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis", "prep"}
 CLIMB = ("conj", "xcomp", "advcl", "pcomp", "prep", "ccomp", "acomp")
@@ -94,15 +94,31 @@ class Reader:
         # Token.sent walks the document on every call: index the sentences once
         self.sent_start = [0] * len(doc)
         self.sent_end = [0] * len(doc)
+        self.fragment: dict[int, Token] = {}  # (merged) sentence start → a subject cut off
+        prev: Span | None = None
         for sent in doc.sents:
-            for i in range(sent.start, sent.end):
-                self.sent_start[i], self.sent_end[i] = sent.start, sent.end
+            lo = sent.start
+            if prev is not None and self.continues(prev, sent):
+                lo = prev.start  # "… Association member Esrin Derkaleh | has been detained"
+                heads = [t for t in prev if t.pos_ in ("NOUN", "PROPN")]
+                self.fragment[lo] = heads[-1]
+            for i in range(lo, sent.end):
+                self.sent_start[i], self.sent_end[i] = lo, sent.end
+            prev = sent
         self.date_ents = [e for e in ents if e.label_ == "DATE"]
         self.date_tokens = {t.i for e in ents if e.label_ in ("DATE", "TIME")
                             and "\n" not in e.text for t in e}
         for d in found.dates:
             self.date_tokens |= {t.i for t in doc.char_span(d.start, d.end,
                                                             alignment_mode="expand") or []}
+
+    def continues(self, prev: Span, sent: Span) -> bool:
+        """Whether the parser cut a sentence after its subject: a verbless fragment on the
+        same line, then a clause that opens with a lower-case verb."""
+        first = sent[0]
+        return first.pos_ in ("AUX", "VERB") and first.text.islower() and not any(
+            t.pos_ in ("VERB", "AUX") for t in prev) and "\n" not in self.ctx.text[
+            prev.start_char:sent.start_char] and prev[-1].pos_ in ("NOUN", "PROPN")
 
     def sent(self, tok: Token) -> Span:
         return self.doc[self.sent_start[tok.i]:self.sent_end[tok.i]]
@@ -129,6 +145,11 @@ class Reader:
             return re.sub(r"[’']s?$", "", name)
         if head.lower_ in PRONOUNS:
             return self.antecedent(head) or head.text
+        if head.lower_ == "you":
+            return self.addressee(head) or head.text
+        owned = self.owned_person(head)
+        if owned:
+            return owned
         if head.lower_ in RELATIVE and head.head.dep_ in ("relcl", "acl"):
             return self.phrase(head.head.head)
         if head.dep_ == "appos" and head.head.pos_ == "PROPN" and head.pos_ == "NOUN":
@@ -156,6 +177,9 @@ class Reader:
                 elif t.lower_ in OPEN_HEADS and c.dep_ in ("relcl", "acl"):
                     keep.extend(c.subtree)
                     continue
+                elif c.i > t.i and c.dep_ == "amod" and any(x.like_num for x in c.subtree):
+                    keep.extend(c.subtree)  # an age: "children as young as 13"
+                    continue
                 elif c.dep_ in SKIP_IN_PHRASE or (c.i > t.i and c.dep_ == "amod"):
                     continue  # to the right of a word, only "of X" belongs to its phrase
                 walk(c)
@@ -175,14 +199,41 @@ class Reader:
             toks = toks[1:]
         if not toks:
             return head.text
-        persons = [n for s, e, n, lab in self.names if lab == "PERSON" and toks[0].idx <= s
-                   and e <= toks[-1].idx + len(toks[-1].text)]
+        persons = [n for s, e, n, lab in self.names if lab == "PERSON" and toks[0].idx == s
+                   and e <= toks[-1].idx + len(toks[-1].text)]  # not "Members of Khomeini’s"
         if len(persons) == 1 and head.pos_ == "PROPN":
             return persons[0]  # "Maryam Mohammadi a women's rights activist"
         text = self.doc[toks[0].i:toks[-1].i + 1].text.strip(" ,;:")
         text = re.sub(r"^(?:(?:even|only|also|just|the|a|an)\s+)+", "", text.replace(
             "*", "").strip(), flags=re.I)
         return re.sub(r"[’']s?$", "", text)
+
+    def addressee(self, pron: Token) -> str | None:
+        """"you" in a quote: whom the speaker told it to ("Meta told the MEK members: “… the
+        genocide you have endured”")."""
+        quote = next((q for q in self.found.quotes if q.start <= pron.idx < q.end), None)
+        if quote is None:
+            return None
+        told = [t for t in self.doc[max(0, pron.i - 80):pron.i] if t.idx < quote.start and (
+            t.idx >= quote.start - 200) and t.lower_ in ("told", "tells", "tell", "addressed",
+                                                         "addresses", "urged", "reminded")]
+        objs = [o for t in told[-1:] for o in t.children if o.dep_ in ("dobj", "dative")
+                and o.pos_ in ("NOUN", "PROPN")]
+        return self.phrase(objs[0]) if objs else None
+
+    def owned_person(self, head: Token) -> str | None:
+        """"the regime's then-Supreme Leader Ruhollah Khomeini" parsed with the owner as the
+        head: the person named after the title."""
+        doc = head.doc
+        if head.i + 2 >= len(doc) or doc[head.i + 1].lower_ not in ("’s", "'s"):
+            return None
+        for t in doc[head.i + 2:min(len(doc), head.i + 9)]:
+            name = self.name_at(t, {"PERSON"})
+            if name:
+                return name
+            if t.pos_ not in ("PROPN", "ADV", "PUNCT", "ADJ") or "\n" in t.text:
+                return None
+        return None
 
     def members(self, tok: Token) -> list[Token]:
         """People the parser hung under an organisation's name ("Voice of Iranian Women
@@ -234,7 +285,7 @@ class Reader:
             if here:
                 return self.phrase(here[0])
             return before[-1][1] if before else self.phrase(props[-1]) if props else None
-        if low == "its":
+        if low in ("it", "its"):
             near = [t for t in self.doc[self.sent_start[pron.i]:pron.i]
                     if t.lower_ in self.v.words["actor_words"]]
             actors = near or [t for t in window if t.lower_ in self.v.words["actor_words"]]
@@ -265,9 +316,21 @@ class Reader:
         """The noun "they" stands for: the last plural subject in its sentence, else in the
         500 characters before, else the head of a verbless line ("Environmentalists A, B and
         C in protest of their detention")."""
+        def plural(t: Token) -> bool:
+            return t.tag_ in ("NNS", "NNPS") or (t.pos_ in ("NOUN", "PROPN") and bool(
+                _children(t, "conj")))
+        verb = pron
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        if verb.i != pron.i and pron.dep_ == "poss":  # "forced the mullahs to confess to
+            own = [s for s in _subject(verb)[0] if s.i < pron.i and plural(s)]  # their role"
+            if own:
+                return own[0]
+        own_subject: set[int] = set()
+        if pron.dep_ in ("dobj", "dative") and verb.i != pron.i:  # "guards beat them": not
+            own_subject = {s.i for s in _subject(verb)[0]}  # the guards
         window = [t for t in self.doc[max(0, pron.i - 150):pron.i] if t.idx >= pron.idx - 500
-                  and t.dep_ in ("nsubj", "nsubjpass") and (t.tag_ in ("NNS", "NNPS") or (
-                      t.pos_ in ("NOUN", "PROPN") and _children(t, "conj")))]
+                  and t.dep_ in ("nsubj", "nsubjpass") and plural(t) and t.i not in own_subject]
         here = [t for t in window if self.sent_start[t.i] == self.sent_start[pron.i]]
         if here or window:
             return (here or window)[-1]
@@ -290,15 +353,39 @@ class Reader:
                         return f"{place} {prep.text} {outer}"
         return place
 
+    def demonstrative_place(self, tok: Token) -> str | None:
+        """"this ward", "that prison": the last place named before whose name has that noun
+        ("Ward 209"), within the 1,500 characters before."""
+        if tok.lower_ not in self.v.words["place_nouns"] | self.v.words["place_containers"] or (
+                not any(c.lower_ in ("this", "that") for c in _children(tok, "det"))):
+            return None
+        noun = tok.lower_
+        lo = max(0, tok.idx - 1500)
+        found = [(s, n) for s, e, n, lab in self.names if lab in PLACE_LABELS and e <= tok.idx
+                 and s >= lo and noun in n.lower().split()]
+        found += [(lo + m.start(), m.group(0)) for m in re.finditer(
+            rf"\b(?:(?:[A-Z][\w’'-]+ )+{noun.capitalize()}\b|{noun.capitalize()} \d+\w*)",
+            self.ctx.text[lo:tok.idx])]  # "Ward 209", "Evin Prison"
+        return max(found)[1] if found else None
+
     def _place_of(self, tok: Token) -> str | None:
         """A place named by ``tok``: a place mention, "the city of X", or (without the mention
         extractor) a proper noun that spaCy does not call a date, a group or an acronym."""
         name = self.name_at(tok, PLACE_LABELS)
         if name and name[:1].isupper():
             return name
-        if tok.lower_ in ("city", "town", "province", "village", "region"):
+        if tok.lower_ in self.v.words["place_containers"]:
             for p in _pobjs(tok, "of"):
                 return self.place_of(p) or p.text
+        if tok.lower_ in self.v.words["spread_places"] and tok.head.lower_ in (
+                "across", "throughout"):
+            return tok.text  # "across the country"
+        if tok.lower_ in self.v.words["ground_nouns"] and tok.head.lower_ == "on":
+            lo = min([tok.i] + [c.i for c in tok.children if c.dep_ in ("amod", "compound")])
+            return self.doc[lo:tok.i + 1].text  # "on European soil"
+        named = self.demonstrative_place(tok)
+        if named:
+            return named
         if tok.lower_ in self.v.words["place_nouns"]:
             lo = min([tok.i] + [t.i for t in tok.children if t.dep_ in (
                 "compound", "poss", "amod", "det")] + [t.i for c in tok.children if c.dep_ == "poss"

@@ -57,7 +57,8 @@ WORD_LISTS = ("actor_words", "perpetration_verbs", "suffering_verbs", "participa
               "involvement_words", "target_verbs", "concealed_objects", "place_nouns",
               "hypothetical_cues", "modal_cues", "negation_cues", "speech_verbs",
               "lower_bound_words", "upper_bound_words", "container_nouns",
-              "trigger_compound_heads", "order_nouns", "death_verbs")
+              "trigger_compound_heads", "order_nouns", "death_verbs", "place_containers",
+              "spread_places", "residence_words", "ground_nouns")
 # Lists of verbs: the vocabulary gives lemmas (and irregular forms); their inflections are added.
 VERB_LISTS = ("perpetration_verbs", "suffering_verbs", "participation_words", "target_verbs",
               "negation_cues", "speech_verbs", "death_verbs")

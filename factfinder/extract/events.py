@@ -15,7 +15,8 @@ names ("according to X", "X said that …"), else the publisher. Acts that are c
 planned, feared or under a modal are kept with ``hypothetical`` true; denied ones with
 ``negated`` true ("denied that any prisoners were executed"). A nominal trigger with no
 participant and no count ("the 1988 massacre") names an event rather than reporting one and
-yields nothing. Tables of monthly reports and bullet lists are read by ``event_tables``.
+yields nothing. Tables of monthly reports and bullet lists are read by ``event_tables``; the
+place by ``event_place``; names, phrases and pronouns by ``event_parse``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ from spacy.util import filter_spans
 
 from factfinder.extract.base import Context, Item
 from factfinder.extract.event_parse import (
-    PLACE_PREPS,
     QUESTION,
     TAG_LIST,
     Found,
@@ -41,6 +41,7 @@ from factfinder.extract.event_parse import (
     _subject,
     within,
 )
+from factfinder.extract.event_place import attached, event_place
 from factfinder.extract.event_tables import PLACE_LABELS, PROTEST_LIKE, expand_lists, tallies
 from factfinder.extract.event_vocab import (
     Trigger,
@@ -55,7 +56,6 @@ from factfinder.extract.event_vocab import (
 )
 
 VERSION = "1"
-NEAR_PREPS = PLACE_PREPS | {"to", "on", "of", "from"}
 BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "get", "got", "gotten", "'s",
             "’s"}
 
@@ -111,8 +111,9 @@ class EventExtractor:
         after = doc[span.end].lower_ if span.end < len(doc) else ""
         if before in trig.not_after or after in trig.not_before or head.dep_ == "amod":
             return False
-        if trig.objects_not and any(o.lower_ in trig.objects_not
-                                    for o in _objects(head) + _pobjs(head, "of")):
+        objs = _objects(head) + _pobjs(head, "of")
+        if trig.objects_not and any(o.lower_ in trig.objects_not for o in objs + [
+                c for o in objs for c in _children(o, "compound")]):  # "the world hostage"
             return False
         if trig.intransitive and _objects(head):
             return False
@@ -145,13 +146,18 @@ class EventExtractor:
                                              for c in tok.children):
                 return None  # "those executed": a description of people, not a report
             subj, passive = _subject(tok)
+            cut = r.fragment.get(r.sent_start[tok.i]) if not subj else None
+            if cut is not None:  # the parser cut the subject off into a sentence of its own
+                subj, passive = [cut], bool(_children(tok, "auxpass"))
             if passive and _objects(tok) and not any(a.lower_ in BE_FORMS for a in _children(
                     tok, "auxpass")):
                 passive = False  # "the regime summarily and extra-judicially executed X"
-            if subj and not passive and tok.tag_ == "VBN" and not any(
+            if subj and not passive and tok.tag_ == "VBN" and not _objects(tok) and not any(
                     a.lower_ in ("have", "has", "had", "having") for a in _children(tok, "aux")):
                 passive = True
-            if tok.dep_ == "acl":  # "an activist currently detained in": the patient
+            if tok.dep_ == "acl" and not _children(tok, "nsubj", "nsubjpass"):
+                # "an activist currently detained in": the patient (a clause with its own
+                # subject is a complement: "the fact that members were arrested")
                 subj, passive = [tok.head], tok.tag_ != "VBG" and not _objects(tok)
                 if tok.head.dep_ == "pobj" and tok.head.head.lower_ == "among":
                     subj = _subject(tok.head.head.head)[0] or subj  # "X was among those
@@ -162,7 +168,16 @@ class EventExtractor:
             if not objs or (shared and shared[0].i < objs[0].i):
                 objs = shared[:1] or [o for c in tok.conjuncts for o in _objects(c)][:1]
                 # "tortured and executed 30,000 prisoners, mainly supporters of …"
+            if not (passive or joins or objs or trig.intransitive or tok.children and any(
+                    c.dep_ in ("aux", "auxpass", "xcomp", "ccomp") for c in tok.children)) and (
+                    tok.tag_ in ("VBD", "VBN") and tok.dep_ == "ROOT" and subj and not any(
+                        s.lower_ in v.words["actor_words"] or r.name_at(s, {"ORG"})
+                        for s in subj)):
+                passive = True  # a verbless line: "Mohammad Najafi, activist currently
+                # detained in Arak Prison"
             agents = _pobjs(tok, "by") if _children(tok, "agent") else []
+            agents += [p for x in [tok, *tok.conjuncts] for p in _pobjs(x, "before")
+                       if p.lower_ in v.words["actor_words"]]  # "tried before X's tribunals"
             agents += orderers(tok)
             if trig.negation_is_part:
                 inner = [s for c in tok.children if c.dep_ in ("ccomp", "advcl", "pcomp")
@@ -207,6 +222,12 @@ class EventExtractor:
             toks = [a if lo <= (a := r.resolve(t, pronouns=True)).idx < end else t
                     for t in toks]
             toks = [p for t in toks for p in r.members(t)]
+            toks += [w for t in toks for a in _children(t, "prep") if a.lower_ in (
+                "along", "together") for b in _children(a, "prep") if b.lower_ == "with"
+                     for w in _children(b, "pobj")]  # "the founders along with two members"
+            toks = [n for t in toks for n in ([a for a in _children(t, "appos") if r.name_at(
+                a, {"PERSON"})] if t.pos_ == "NOUN" and t.tag_ == "NNS" else []) or [t]]
+            # "two members of its leadership, Mahmoud Asgarizadeh, and Rassoul Meshkinfam"
             # a list of names parsed as apposition then coordination: "A, B, C and D"
             toks += [a for h in toks if h.pos_ == "PROPN" for a in _children(h, "appos")
                      if a.pos_ == "PROPN" and a.conjuncts and r.name_at(a, {"PERSON"})]
@@ -242,14 +263,19 @@ class EventExtractor:
         joins = tdef.get("subject_role") == "participants"
         agents = (victims if joins else perps)
         of = [p for p in _pobjs(tok, "of") if p.lower_ not in ("whom", "which")]
+        if not of and tok.dep_ == "conj" and tok.head.lower_ in v.triggers:
+            of = _pobjs(tok.head, "of")  # "the abduction and execution of dissidents"
         victims += of
         agents += _pobjs(tok, "by") + orderers(tok)
         for hands in _pobjs(tok, "at"):
             if hands.lower_ == "hands":
                 perps += _pobjs(hands, "of")
         if not joins:
-            for p in _pobjs(tok, *(("against", "on") if trig.type == "attack" else ("against",))):
-                (victims if r.place_of(p) is None else []).append(p)
+            against = ("against", "on") if trig.type == "attack" else ("against",)
+            sites = [s for s in _pobjs(tok, "in", "at") if r.place_of(s)]
+            for p in _pobjs(tok, *against) + [p for s in sites for p in _pobjs(s, "against")]:
+                (victims if r.place_of(p) is None else []).append(p)  # "a massacre in its
+                # prisons throughout the country against political prisoners"
         for acl in _children(tok, "acl"):
             if acl.lower_ in v.words["perpetration_verbs"]:
                 agents += _pobjs(acl, "by")
@@ -268,6 +294,10 @@ class EventExtractor:
         if not owners and tok.dep_ == "conj":  # "their operations, …, murder of X"
             owners = [p for c in tok.conjuncts if c.i < tok.i for p in _children(c, "poss")][:1]
         for poss in owners + (compounds if joins else []):
+            if any(o.pos_ == "PROPN" and o.i <= poss.i and any(
+                    c.i > o.i and c.text[:1].isupper() for c in _children(tok, "compound"))
+                   for o in _children(tok, "poss")):
+                continue  # "International Women's Day gathering": a name, not its owner
             if poss.pos_ not in ("NOUN", "PROPN", "PRON") or (
                     r.name_at(poss, PLACE_LABELS) and poss.dep_ == "poss"):
                 continue  # "Iran's massacre": a place (read later)
@@ -290,6 +320,11 @@ class EventExtractor:
                 g = g.head.head
             else:
                 break
+        if g.i != tok.i and g.lower_ in v.words["container_nouns"] and not joins:
+            on = _pobjs(g, "on", "against")  # "the government's use of torture on prisoners";
+            if on:  # without a victim, "the regime's use of torture" is a habit, not an act
+                agents += _children(g, "poss")
+                victims += on
         gov = g.head
         if g.dep_ == "pobj":
             gov = gov.head  # "participation in protests", "role in the bombing"
@@ -330,14 +365,23 @@ class EventExtractor:
         if g.dep_ == "nsubj" and low in v.words["target_verbs"]:
             victims += _objects(gov)
 
+    @staticmethod
+    def group_name(r: Reader, t: Token, tok: Token) -> str:
+        """A participant as written; a group named by a noun in the singular before the
+        trigger is the plural group: "student protests" → students."""
+        if t.dep_ == "compound" and t.head.i == tok.i and t.tag_ == "NN" and any(
+                t.lower_ + "s" in words for _, words in r.v.categories):
+            return t.text + "s"
+        return r.phrase(t)
+
     def finish(self, r: Reader, ev: dict[str, Any]) -> Item:
         tok: Token = ev["tok"]
         trig: Trigger = ev["trig"]
         start, end = ev["start"], ev["end"]
-        victims = _dedup(r.phrase(t) for t in ev["victims"])
+        victims = _dedup(self.group_name(r, t, tok) for t in ev["victims"])
         perps = _dedup(r.phrase(t) for t in ev["perps"])
         roles = {t.i for h in ev["victims"] + ev["perps"] for t in h.subtree}
-        place = self.place(r, tok, start, end, roles)
+        place = event_place(r, tok, start, end, roles)
         date_start, date_end, date_text = self.date(r, tok, start, end)
         count = self.count(r, ev)
         data: dict[str, Any] = {
@@ -362,92 +406,20 @@ class EventExtractor:
         conf -= 0.15 * (tok.dep_ == "acl") + 0.2 * trig.weak + 0.1 * (not (victims or perps))
         return Item("event", start, end, r.ctx.text[start:end], trig.type, data, round(conf, 2))
 
-    @staticmethod
-    def attached(tok: Token, t: Token) -> bool:
-        """Whether ``t`` modifies the trigger's own clause, not another verb's."""
-        for a in t.ancestors:
-            if a.i == tok.i:
-                return True
-            if a.pos_ == "VERB" and a not in tok.conjuncts and a.dep_ not in (
-                    "advcl", "xcomp", "pcomp"):
-                return False  # another verb's own clause; "while serving time in …" is not
-        return False
-
-    def place(self, r: Reader, tok: Token, start: int, end: int,
-              roles: set[int]) -> str | None:
-        """The place attached to the trigger by in/at/across …, else the first such place in
-        the sentence, else one inside the participants' own phrase ("Families in Golvar")."""
-        best: tuple[float, Token] | None = None
-        anchor = tok.head if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in (
-            "nsubj", "nsubjpass", "dobj") else tok  # "protests took place in …", "held a rally in"
-        if tok.dep_ == "pobj" and tok.head.head.pos_ in ("VERB", "AUX"):
-            anchor = tok.head.head  # "In Khomeini's prisons, guards resorted to torture"
-        if anchor.dep_ in ("advcl", "xcomp") and anchor.i != tok.i:
-            anchor = anchor.head  # "perished in regime custody while undergoing torture"
-        for t in r.doc.char_span(start, end, alignment_mode="expand") or []:
-            prep = t.head
-            if prep.lower_ == "of" and prep.head.lower_ == "front":
-                prep = prep.head.head  # "in front of the UN plaza"
-            if t.dep_ != "pobj" or r.place_of(t) is None or not (
-                    prep.lower_ in PLACE_PREPS or prep.lower_ == "to" and r.name_at(
-                        t, PLACE_LABELS)):
-                continue
-            rank = 2.0 if t.i in roles else 0.0 if (self.attached(tok, t) or self.attached(
-                anchor, t)) else 9.0
-            rank += 0.0 if r.name_at(t, PLACE_LABELS) else 0.5
-            if rank < 9 and (best is None or rank < best[0]):
-                best = (rank, t)
-        if best is None:
-            return self.nearby_place(r, tok, start, end, roles)
-        group = [best[1], *best[1].conjuncts] + [p for c in best[1].head.conjuncts
-                                                 for p in _children(c, "pobj")]
-        names = (r.place_of(t) for t in group if start <= t.idx < end)
-        return "; ".join(_dedup(p for p in names if p and "\n" not in p)) or None
-
-    @staticmethod
-    def nearby_place(r: Reader, tok: Token, start: int, end: int,
-                     roles: set[int]) -> str | None:
-        """No place hangs on the trigger: the named place nearest to it in the sentence that
-        stands as a place ("in Tabriz", "outside the White House", "Iran's prisons", "the
-        people of Syria"), not one inside an organisation's name or a perpetrator's phrase."""
-        best: tuple[int, str] | None = None
-        for t in r.doc.char_span(start, end, alignment_mode="expand") or []:
-            if t.i in roles and t.dep_ != "pobj":
-                continue
-            name = r.name_at(t, PLACE_LABELS)
-            if not name or r.name_at(t, {"ORG", "PERSON", "NORP"}) or "\n" in name:
-                continue
-            prep = t.head
-            host = prep.head
-            if t.dep_ == "poss":
-                if t.head.lower_ not in r.v.words["place_nouns"]:
-                    continue
-            elif not (t.dep_ == "pobj" and prep.lower_ in NEAR_PREPS and (
-                    host.i in roles or host.i in (tok.i, tok.head.i) or (
-                        prep.lower_ == "of" and host.lower_ in r.v.words["place_nouns"]) or (
-                        tok.head.i == host.i))):
-                continue
-            if t.dep_ == "poss":
-                name = f"{name}’s {t.head.text}"
-            dist = abs(t.i - tok.i)
-            if best is None or dist < best[0]:
-                best = (dist, name)
-        return best[1] if best else None
-
     def date(self, r: Reader, tok: Token, start: int,
              end: int) -> tuple[str | None, str | None, str | None]:
         items = within(r.found.dates, start, end)
         if items:
             def rank(i: Item) -> tuple[bool, int]:
                 span = r.doc.char_span(i.start, i.end, alignment_mode="expand")
-                return (not (span and self.attached(tok, span.root)), abs(i.start - tok.idx))
+                return (not (span and attached(tok, span.root)), abs(i.start - tok.idx))
             near = min(items, key=rank)
             lo, hi = date_bounds(near)
             return lo, hi, near.text
         ents = [e for e in r.date_ents if start <= e.start_char < end]
         if r.found.dates or not ents:
             return None, None, None
-        for e in sorted(ents, key=lambda e: (not self.attached(tok, e.root),
+        for e in sorted(ents, key=lambda e: (not attached(tok, e.root),
                                              abs(e.start_char - tok.idx))):
             got = read_date(e.text, r.ctx.published)
             if got:
@@ -503,9 +475,9 @@ class EventExtractor:
                 return t.dep_ == "advcl" and any(c.lower_ == "if" for c in t.children)
             if t.pos_ in ("NOUN", "PROPN") and t.i != tok.i and t.lower_ not in cues:
                 return False
-            t = t.head
-            if t.lower_ in cues:
-                return True
+            below, t = t, t.head
+            if t.lower_ in cues and not (below.dep_ == "conj" and t.pos_ == "VERB"):
+                return True  # not "was tried before a tribunal and sentenced": two acts
         return False
 
     @staticmethod
@@ -530,15 +502,35 @@ class EventExtractor:
 
 def orderers(tok: Token) -> list[Token]:
     """Who ordered the act: "on the direct orders of Khomeini", "at the behest of Tehran",
-    "under instructions from X" (attached to the trigger itself)."""
-    out = []
-    for prep in _children(tok, "prep"):
-        for p in _children(prep, "pobj"):
-            if p.lower_ in vocabulary().words["order_nouns"] and prep.lower_ in (
-                    "on", "at", "under", "upon"):
-                out += _pobjs(p, "of", "from") or [c for c in _children(p, "poss")
-                                                   if c.pos_ != "PRON"]
+    "under instructions from X", "based on a decree issued by X" (attached to the trigger, or
+    to the verb a nominal trigger is the subject of: "the massacre was carried out on the
+    orders of X"), and "the orders for the murders came from X"."""
+    orders = vocabulary().words["order_nouns"]
+    hosts = [tok] + ([tok.head] if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ in (
+        "NOUN", "PROPN") else [])
+    out: list[Token] = []
+    for host in hosts:
+        preps = _children(host, "prep")
+        preps += [p for b in preps if b.lower_ in ("based", "acting") for p in _children(b, "prep")]
+        for _ in range(2):  # "hanged in a purge of Iran's prisons on the orders of X"
+            preps += [p for b in preps if b.lower_ in ("in", "of") for o in _children(b, "pobj")
+                      for p in _children(o, "prep") if p not in preps]
+        for prep in preps:
+            for p in _children(prep, "pobj"):
+                if p.lower_ in orders and prep.lower_ in ("on", "at", "under", "upon"):
+                    out += _giver(p)
+    if tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lower_ in orders:
+        order = tok.head.head  # "the orders for the murders came from X"
+        out += _giver(order) or (_pobjs(order.head, "from", "by") if order.dep_ in (
+            "nsubj", "nsubjpass") else [])
     return out
+
+
+def _giver(order: Token) -> list[Token]:
+    """Who gave an order: "orders of / from / by X", "X's orders", "a decree issued by X"."""
+    return _pobjs(order, "of", "from", "by") or [c for c in _children(order, "poss")
+                                                 if c.pos_ != "PRON"] or [
+        p for a in _children(order, "acl") for p in _pobjs(a, "by")]
 
 
 def _dedup(values: Iterable[str]) -> list[str]:
