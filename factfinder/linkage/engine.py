@@ -7,10 +7,11 @@ How a run works:
    حسین share one), the order-insensitive ``sorted_full`` key, a consonant ``skeleton``, and
    *pair keys*: every unordered pair of a name's part keys. Blocking is plain equality on these
    keys, so it survives transliteration, reordering (family name first) and compounds.
-2. **Comparisons** (Splink, DuckDB by default): our ``similarity``/``part_similarity`` are
-   registered on the DuckDB connection as SQL functions ``ff_name_sim`` and ``ff_part_sim`` and
-   used in custom comparison levels (full name, father's name), next to birth year, sex, date,
-   place, prison and affiliation.
+2. **Comparisons** (Splink, DuckDB by default, Spark with ``backend="spark"``, see
+   ``factfinder.linkage.spark``): our ``similarity``/``part_similarity`` are registered on the
+   DuckDB connection as SQL functions (on Spark: Python UDFs) ``ff_name_sim`` and ``ff_part_sim``
+   and used in custom comparison levels (full name, father's name), next to birth year, sex,
+   date, place, prison and affiliation; ``DIALECT_SQL`` holds what differs between the dialects.
 3. **Weights**: m-probabilities start from documented priors (``PRIORS``); u-probabilities are
    estimated by random sampling, and the share of matching pairs from deterministic rules.
    ``train="em"`` also runs EM (useful on large lists, unstable on small ones).
@@ -29,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from factfinder.linkage import spark
 from factfinder.linkage.evaluate import Pair
 
 NAME_FIELDS = ("name", "father", "birth_year", "sex", "date", "place", "prison", "affiliation")
@@ -189,8 +191,28 @@ def _levels(null_sql: str, levels: list[tuple[str, str]]) -> list[dict[str, Any]
     return out
 
 
-def comparisons() -> list[Any]:
+# The few SQL pieces that differ between the backends' dialects (everything else in the
+# conditions, =, abs, length, LIKE, CASE, is the same in both).
+DIALECT_SQL: dict[str, dict[str, str]] = {
+    "duckdb": {
+        "jaro_winkler": "jaro_winkler_similarity",
+        "overlap": "len(list_intersect({c}_l, {c}_r)) >= 1",
+        "days_apart": "abs(date_diff('day', try_cast(date_key_l AS DATE), "
+                      "try_cast(date_key_r AS DATE)))",
+    },
+    "spark": {  # jaro_winkler: Splink's Scala UDF (its jar), or our Python fallback
+        "jaro_winkler": "jaro_winkler",
+        "overlap": "size(array_intersect({c}_l, {c}_r)) >= 1",
+        "days_apart": "abs(datediff(try_cast(date_key_l AS DATE), try_cast(date_key_r AS DATE)))",
+    },
+}
+
+
+def comparisons(dialect: str = "duckdb") -> list[Any]:
+    """The comparisons, their SQL written in ``dialect`` (duckdb or spark)."""
     from splink.comparison_library import CustomComparison
+
+    sql = DIALECT_SQL[dialect]
 
     def comp(name: str, null_sql: str, levels: list[tuple[str, str]]) -> Any:
         lv: list[Any] = _levels(null_sql, levels)
@@ -207,11 +229,12 @@ def comparisons() -> list[Any]:
                                 comparison_description=name)
 
     null = "{c}_l IS NULL OR {c}_r IS NULL"
-    arr = "len(list_intersect({c}_l, {c}_r)) >= 1"
+    arr = sql["overlap"]
     # the Python comparator only where the consonant skeletons are not far apart (cheap in SQL)
     # (the letters' bag as well: "Ali Poor Jafari" and "علی پورجعفری" split their words apart)
-    gated = ("(CASE WHEN jaro_winkler_similarity(name_skel_l, name_skel_r) >= 0.6 "
-             "OR jaro_winkler_similarity(name_bag_l, name_bag_r) >= 0.8 "
+    jw = sql["jaro_winkler"]
+    gated = (f"(CASE WHEN {jw}(name_skel_l, name_skel_r) >= 0.6 "
+             f"OR {jw}(name_bag_l, name_bag_r) >= 0.8 "
              "THEN ff_name_sim(name_text_l, name_text_r) ELSE 0.0 END)")
     return [
         comp("name", null.format(c="name_text"), [
@@ -229,8 +252,7 @@ def comparisons() -> list[Any]:
         comp("date", "date_key_l IS NULL OR date_key_r IS NULL OR length(date_key_l) != 10 "
              "OR length(date_key_r) != 10 OR date_key_l LIKE 'AP%' OR date_key_r LIKE 'AP%'", [
                  ("date_key_l = date_key_r", "same day"),
-                 ("abs(date_diff('day', try_cast(date_key_l AS DATE), "
-                  "try_cast(date_key_r AS DATE))) <= 7", "within a week")]),
+                 (f"{sql['days_apart']} <= 7", "within a week")]),
         comp("place", null.format(c="place_tokens"), [(arr.format(c="place_tokens"), "shared")]),
         comp("prison", null.format(c="prison_tokens"),
              [(arr.format(c="prison_tokens"), "shared")]),
@@ -269,15 +291,13 @@ def _sim_functions() -> tuple[Callable[[str, str], float], Callable[[str, str], 
 
 
 def db_api(backend: str = "duckdb") -> Any:
-    """A Splink database API with our comparators registered as SQL functions."""
+    """A Splink database API with our comparators registered as SQL functions (Spark: as
+    Python UDFs on the session of ``factfinder.linkage.spark.session``)."""
     if backend == "spark":
         try:
-            import pyspark  # noqa: F401
-        except ImportError as exc:
-            raise BackendError("the Spark backend needs pyspark (pip install pyspark) and a "
-                               "Spark session; use --backend duckdb here") from exc
-        raise BackendError("the Spark backend is configured but not wired in this build: "
-                           "register ff_name_sim/ff_part_sim as Spark UDFs first")
+            return spark.api()
+        except spark.SparkUnavailable as exc:
+            raise BackendError(str(exc)) from exc
     if backend != "duckdb":
         raise BackendError(f"unknown backend {backend!r}: use duckdb or spark")
     import duckdb
@@ -294,7 +314,7 @@ def db_api(backend: str = "duckdb") -> Any:
 def link_frames(frames: dict[str, pd.DataFrame], options: LinkOptions | None = None,
                 explain: bool = False) -> LinkResult:
     """Link feature frames (from ``features``) of two or more lists."""
-    from splink import Linker, SettingsCreator, block_on
+    from splink import Linker, SettingsCreator
 
     options = options or LinkOptions()
     frames = _rare_keys(frames)
@@ -303,14 +323,32 @@ def link_frames(frames: dict[str, pd.DataFrame], options: LinkOptions | None = N
     api = db_api(options.backend)
     names = list(frames)
     frames = {k: v.drop(columns=["source"]) for k, v in frames.items()}
+    inputs: list[Any] = list(frames.values())
+    if options.backend == "spark":
+        inputs = [spark.frame(api, f) for f in inputs]
     settings = SettingsCreator(
-        link_type="link_only", comparisons=comparisons(),
+        link_type="link_only", comparisons=comparisons(options.backend),
         blocking_rules_to_generate_predictions=blocking_rules(),
         retain_intermediate_calculation_columns=explain,
         retain_matching_columns=explain,
     )
-    linker = Linker(list(frames.values()), settings, db_api=api, input_table_aliases=names)
-    sizes = [len(f) for f in frames.values()]
+    before = spark.views(api) if options.backend == "spark" else set()
+    try:
+        linker = Linker(inputs, settings, db_api=api, input_table_aliases=names)
+        df = _train_and_predict(linker, options, [len(f) for f in frames.values()])
+    finally:
+        if options.backend == "spark":  # a session outlives the run: leave no views behind
+            spark.drop_views(api, spark.views(api) - before)
+    model = {"probability_two_random_records_match":
+             linker._settings_obj._probability_two_random_records_match,
+             "train": options.train, "threshold": options.threshold, "backend": options.backend}
+    everyone = [(k, u) for k, f in frames.items() for u in f["unique_id"]]
+    return _result(df, options, explain, model, everyone)
+
+
+def _train_and_predict(linker: Any, options: LinkOptions, sizes: list[int]) -> pd.DataFrame:
+    from splink import block_on
+
     try:
         linker.training.estimate_probability_two_random_records_match(
             [block_on("full_key", "birth_year"), block_on("full_key", "father_key")],
@@ -325,12 +363,7 @@ def link_frames(frames: dict[str, pd.DataFrame], options: LinkOptions | None = N
     # one-to-one needs every candidate's score, not only those over the threshold
     floor = min(options.threshold, 0.5) / (20 if options.one_to_one else 1)
     pred = linker.inference.predict(threshold_match_probability=floor)
-    df = pred.as_pandas_dataframe()
-    model = {"probability_two_random_records_match":
-             linker._settings_obj._probability_two_random_records_match,
-             "train": options.train, "threshold": options.threshold, "backend": options.backend}
-    everyone = [(k, u) for k, f in frames.items() for u in f["unique_id"]]
-    return _result(df, options, explain, model, everyone)
+    return pred.as_pandas_dataframe()
 
 
 def _result(df: pd.DataFrame, options: LinkOptions, explain: bool, model: dict[str, Any],
@@ -374,6 +407,8 @@ SHOWN = {"name": "name_text", "father": "father_text", "date": "date_key",
 def _plain(value: Any) -> Any:
     if value is None or (isinstance(value, float) and value != value):
         return None
+    if isinstance(value, float) and value.is_integer():  # a year: Spark's toPandas gives 1964.0
+        return int(value)
     if hasattr(value, "tolist"):
         return value.tolist()
     if isinstance(value, list | tuple):
