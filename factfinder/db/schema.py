@@ -242,3 +242,48 @@ linkage_runs = Table(
     Column("settings", Text, nullable=False),  # JSON: threshold, backend, model parameters
     Column("created_at", String(40), nullable=False),
 )
+
+# -- claims ledger (migration 0004) ----------------------------------------------------------
+# The ledger's entries and groups are computed from the extractions on every read; what is
+# stored is what people decide: moves and splits of groups (replayed after every regrouping,
+# like entity decisions), source reliability (Admiralty A–F) and claim credibility (1–6). Every
+# row is also a custody-log entry. Ratings are never guessed: only people write these rows,
+# and a later rating of the same source or claim supersedes an earlier one (history is kept).
+ledger_decisions = Table(
+    "ledger_decisions",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(16), nullable=False),  # move / split / revoke
+    Column("subject", Text, nullable=False),  # JSON: the claims (ids and words) it is about
+    Column("value", Text, nullable=False),  # JSON: target group, new group id …
+    Column("actor", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+    Column("revoked", Integer, nullable=False, default=0),
+)
+
+source_ratings = Table(
+    "source_ratings",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("source", String(300), nullable=False),  # "entity:<id>", "name:<name>" or "page:<sha>"
+    Column("name", Text, nullable=False),  # the source as people know it
+    Column("grade", String(1), nullable=False),  # A–F
+    Column("note", Text),
+    Column("actor", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+Index("ix_source_ratings_source", source_ratings.c.source)
+
+claim_credibility = Table(
+    "claim_credibility",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("claim_id", String(32), nullable=False),  # the extraction id of the claim or event
+    Column("document_id", String(32), nullable=False),
+    Column("words", Text, nullable=False),  # the claim's words when rated
+    Column("grade", Integer, nullable=False),  # 1–6
+    Column("note", Text),
+    Column("actor", String(200), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+Index("ix_claim_credibility_claim", claim_credibility.c.claim_id)
