@@ -197,6 +197,8 @@ class Reader:
         if not person and low not in words["group_nouns"]:
             return None
         labels = ("PERSON",) if person else ("ORG",)
+        if any(c.dep_ in ("amod", "compound", "nmod") for c in t.children):
+            return None  # "the Arvestani foreign ministry" says which itself
         for u in reversed(self.doc[max(0, t.i - 600):t.i]):
             if u.lower_ != low or self.in_quote(u.idx):
                 continue
@@ -206,7 +208,10 @@ class Reader:
             if near:
                 n = min(near, key=lambda x: abs(x[0] - u.idx))
                 return self.clean(n[0], n[1])
-        if not person:
+        if not person:  # "the court": the court named last ("the Eskeby District Court")
+            for n in reversed(self.names[:bisect.bisect_left(self.name_starts, t.idx)]):
+                if n[3] == "ORG" and t.idx - n[0] < 3000 and low in n[2].lower().split():
+                    return self.clean(n[0], n[1])
             got = self.previous_subject(t, False)
             if got[0] is not None:
                 return got
@@ -370,6 +375,10 @@ class Reader:
         if t.i > 0 and t.doc[t.i - 1].text in ("-", "‑") or t.text[:1].isupper() and \
                 t.i > t.sent.start and t.doc[t.i - 1].is_title:
             return False  # "so-called", "self-proclaimed"; a verb in a Title-Case headline
+        marks = {c.lower_ for c in t.children if c.dep_ == "mark"}
+        if marks & {"if", "unless"} or ("as" in marks and any(
+                c.dep_ == "dobj" and c.pos_ == "PRON" for c in t.children)):
+            return False  # "if she continued"; "as the regime called us": a name, not speech
         b = base_form(t.text, t.tag_)
         if b in self.lex.particles and not any(
                 c.lower_ == self.lex.particles[b] for c in t.children):

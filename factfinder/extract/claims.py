@@ -40,6 +40,7 @@ from spacy.tokens import Doc, Token
 from factfinder.extract import quotes as quote_extractor
 from factfinder.extract.attribution import SUBJ, Reader, base_form
 from factfinder.extract.base import Context, Item
+from factfinder.extract.narrator import first_person_source
 
 VOCAB = Path(__file__).resolve().parent.parent / "vocab" / "quantities.yaml"
 MONTHS = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$|"
@@ -154,6 +155,11 @@ def _num(m: re.Match[str], q: Quantities) -> tuple[float, str, int | None] | Non
     return (float(got), "words", None) if got is not None else None
 
 
+# Words after a number, in its clause, that open its upper bound ("hundreds, perhaps more").
+OPEN_ABOVE = re.compile(r",\s*(?:perhaps|possibly|probably|maybe|if not|or even|and likely)\s+"
+                        r"(?:many\s+|far\s+|even\s+)?more\b|\bor more\b", re.I)
+
+
 def candidates(text: str, q: Quantities) -> list[Cand]:
     """Number expressions with their qualifiers and bounds, before any filtering by context."""
     out: list[Cand] = []
@@ -203,6 +209,9 @@ def candidates(text: str, q: Quantities) -> list[Cand]:
             elif kind_q == "approximate" and c.qualifier == "vague":
                 kind_q = "vague"
             c.qualifier = kind_q
+        tail = re.split(r"[.;:!?\n]", text[c.end:c.end + 80], maxsplit=1)[0]
+        if c.high is not None and c.qualifier != "at_most" and OPEN_ABOVE.search(tail):
+            c.high = None  # "hundreds of prisoners from X, perhaps more": no upper bound
         after = q.percent.match(text, c.end)
         if after:
             c.end = after.end()
@@ -462,7 +471,8 @@ class ClaimExtractor:
         if best is not None:
             it = best[1]
             return it.data.get("speaker"), "quote" if it.data.get("direct") else "attribution"
-        return ctx.publisher, "publisher"
+        told = first_person_source(ctx.text, c.start, c.end)
+        return (told, "narrator") if told else (ctx.publisher, "publisher")
 
     @staticmethod
     def reported_by(r: Reader, tok: Token, verb: Token | None, q: Quantities

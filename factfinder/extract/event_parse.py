@@ -27,7 +27,7 @@ PRONOUNS = PERSONAL | {"it", "its", "they", "them", "their"}
 OPEN_HEADS = {"those", "anyone", "all", "everyone", "whoever"}  # keep their clause
 SKIP_IN_PHRASE = {"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis", "prep"}
 CLIMB = ("conj", "xcomp", "advcl", "pcomp", "prep", "ccomp", "acomp")
-TAG_LIST = re.compile(r"[^\s,],[^\s,]")
+TAG_LIST = re.compile(r"[^\s,\d],[^\s,]|\d,[^\s,\d]")  # "a,b", not "30,000"
 QUESTION = re.compile(r"(?:^Q\s*:|\?[”\"’]?\s*$)")
 
 
@@ -72,8 +72,18 @@ def _subject(verb: Token) -> tuple[list[Token], bool]:
             return subjpass, True
         if t.dep_ not in CLIMB or t.head.i == t.i:
             break
+        if t.dep_ == "ccomp":  # "said police surrounded the site, seized banners and beat …":
+            earlier = [s for s in t.head.children if s.dep_ == "ccomp" and s.i < t.i]
+            for s in reversed(earlier):  # the parser made each verb a complement of "said"
+                if _children(s, "nsubj"):
+                    return _children(s, "nsubj"), False
         if t.dep_ == "xcomp" and _objects(t.head):
             return _objects(t.head)[:1], False  # "ordered the Guards to open fire"
+        if t.dep_ == "advcl" and _children(t, "aux") and _children(t, "aux")[0].lower_ == "to" and (
+                _objects(t.head) and _objects(t.head)[0].lower_ in vocabulary().words[
+                    "actor_words"] and not _children(_objects(t.head)[0], "poss")):
+            return _objects(t.head)[:1], False  # "put together a committee to exterminate"
+            # (not "dispatched their forces to kill": the owner acts through them)
         t = t.head
     return [], False
 
@@ -175,10 +185,16 @@ class Reader:
                         keep.append(self.resolve_rel(head))
                         return
                 elif t.lower_ in OPEN_HEADS and c.dep_ in ("relcl", "acl"):
-                    keep.extend(c.subtree)
+                    said = {x.i for d in c.subtree if d.dep_ == "ccomp" and d.i != c.i
+                            for x in d.subtree}  # not "… that they were committing a crime"
+                    keep.extend(x for x in c.subtree if x.i not in said)
                     continue
                 elif c.i > t.i and c.dep_ == "amod" and any(x.like_num for x in c.subtree):
                     keep.extend(c.subtree)  # an age: "children as young as 13"
+                    continue
+                elif c.dep_ == "acl" and c.tag_ == "VBG" and c.i == t.i + 1 and t.i == head.i and (
+                        c.lower_ not in self.v.triggers) and _children(c, "prep"):
+                    keep.extend(c.subtree)  # "senior officials serving in X's cabinet"
                     continue
                 elif c.dep_ in SKIP_IN_PHRASE or (c.i > t.i and c.dep_ == "amod"):
                     continue  # to the right of a word, only "of X" belongs to its phrase
@@ -273,14 +289,16 @@ class Reader:
                 if prev:
                     return self.phrase(prev[0])
             before = [(s, n) for s, e, n, lab in self.names
-                      if lab == "PERSON" and pron.idx - 500 <= s and e <= pron.idx]
+                      if lab == "PERSON" and pron.idx - 500 <= s and e <= pron.idx and
+                      self.gender_fits(low, s) and not self.kin_of(s, e)]
             subjects = [n for s, n in before if s >= self.sent(pron).start_char and any(
                 t.dep_ in ("nsubj", "nsubjpass") for t in self.doc.char_span(
                     s, s + len(n), alignment_mode="expand") or [])]
             if subjects:
                 return subjects[0]
             props = [t for t in window if t.pos_ == "PROPN" and t.tag_ == "NNP" and not
-                     self.name_at(t, {"ORG", "GPE", "NORP", "PLACE", "LOC", "FAC"})]
+                     self.name_at(t, {"ORG", "GPE", "NORP", "PLACE", "LOC", "FAC"}) and
+                     self.gender_fits(low, t.idx)]
             here = [t for t in props if self.sent_start[t.i] == self.sent_start[pron.i]]
             if here:
                 return self.phrase(here[0])
@@ -292,6 +310,24 @@ class Reader:
             return self.phrase(actors[-1]) if actors else None
         plural = self.plural_antecedent(pron)
         return self.phrase(plural) if plural is not None else None
+
+    def kin_of(self, s: int, e: int) -> bool:
+        """A relative named to identify someone ("Farhad Azarnoush, son of Gholam-Reza"): not
+        whom a later "he" stands for."""
+        span = self.doc.char_span(s, e, alignment_mode="expand")
+        t = span.root if span is not None else None
+        return t is not None and t.dep_ == "pobj" and t.head.lower_ == "of" and (
+            t.head.head.lower_ in self.v.words["kin_nouns"])
+
+    def gender_fits(self, pronoun: str, pos: int) -> bool:
+        """Only what the text says: "Mr." before a name rules out "she"/"her", "Ms."/"Mrs."
+        rules out "he"/"his"/"him"."""
+        before = self.ctx.text[max(0, pos - 8):pos].lower()
+        if re.search(r"\b(?:mr|sir)\.?\s+$", before):
+            return pronoun not in ("she", "her")
+        if re.search(r"\b(?:mrs|ms|miss|madam|madame)\.?\s+$", before):
+            return pronoun not in ("he", "his", "him")
+        return True
 
     def resolve(self, tok: Token, pronouns: bool = False) -> Token:
         """A relative pronoun subject stands for the noun its clause modifies; "many of whom"
@@ -329,11 +365,31 @@ class Reader:
         own_subject: set[int] = set()
         if pron.dep_ in ("dobj", "dative") and verb.i != pron.i:  # "guards beat them": not
             own_subject = {s.i for s in _subject(verb)[0]}  # the guards
-        window = [t for t in self.doc[max(0, pron.i - 150):pron.i] if t.idx >= pron.idx - 500
-                  and t.dep_ in ("nsubj", "nsubjpass") and plural(t) and t.i not in own_subject]
+
+        def owner_of_they(t: Token) -> bool:  # "Their families were notified once they had
+            return pron.lower_ != "their" and any(  # been executed": not the families
+                c.lower_ == "their" for c in _children(t, "poss"))
+
+        before = [t for t in self.doc[max(0, pron.i - 150):pron.i] if t.idx >= pron.idx - 500]
+        window = [t for t in before if plural(t) and t.i not in own_subject and (
+            t.dep_ in ("nsubj", "nsubjpass") or (t.dep_ == "attr" and any(
+                c.dep_ == "expl" for c in t.head.children)))  # "There were thousands …"
+                  and not owner_of_they(t)]
         here = [t for t in window if self.sent_start[t.i] == self.sent_start[pron.i]]
         if here or window:
             return (here or window)[-1]
+        if own_subject or pron.dep_ == "poss":  # "extracted blood from the MEK members before
+            # executing them"; "targeted members of X, keeping their families in the dark"
+            objs = [t for t in before if self.sent_start[t.i] == self.sent_start[pron.i] and
+                    t.dep_ in ("dobj", "pobj") and t.tag_ in ("NNS", "NNPS") and
+                    t.i not in own_subject and self.place_of(t) is None and not any(
+                        c.lower_ == "their" for c in _children(t, "poss"))]
+            if objs:
+                return objs[-1]
+        groups = [t for t in before if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in
+                  self.v.words["collective_nouns"] and pron.lower_ != "their"]
+        if groups:  # "a separatist group tried to … They went as far as killing …"
+            return groups[-1]
         root = self.doc[self.sent_start[pron.i]:self.sent_end[pron.i]].root
         if root.pos_ in ("NOUN", "PROPN") and root.i < pron.i:
             return root

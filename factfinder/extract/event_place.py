@@ -14,6 +14,9 @@ from factfinder.extract.event_tables import PLACE_LABELS
 
 NEAR_PREPS = PLACE_PREPS | {"to", "on", "of", "from"}
 SITE_PREPS = {"outside", "opposite"}  # whatever follows is a site
+REASON_PREPS = {"for", "because"}
+DESTINATION = {"route", "en-route", "way", "travelling", "traveling", "heading", "bound",
+               "flying", "driving", "returning"}  # "apprehended en route to Paris"
 COPULAS = {"become", "becomes", "became", "is", "are", "was", "were", "remain", "remains",
            "remained"}
 
@@ -34,6 +37,8 @@ def attached(tok: Token, t: Token) -> bool:
         if a.pos_ == "VERB" and a not in tok.conjuncts and a.dep_ not in (
                 "advcl", "xcomp", "pcomp"):
             return False  # another verb's own clause; "while serving time in …" is not
+        if a.pos_ == "VERB" and a.dep_ == "pcomp" and a.head.lower_ in REASON_PREPS:
+            return False  # "arrested for giving speeches in Tehran": where the speeches were
     return False
 
 
@@ -87,6 +92,9 @@ def event_place(r: Reader, tok: Token, start: int, end: int, roles: set[int]) ->
         anchor = tok.head.head  # "a series of murders across the country"
     if anchor.dep_ in ("advcl", "xcomp") and anchor.i != tok.i:
         anchor = anchor.head  # "perished in regime custody while undergoing torture"
+    if tok.dep_ in ("acl", "advcl") and anchor.i == tok.i and any(
+            c.lower_ == "to" for c in tok.children if c.dep_ == "aux"):
+        anchor = tok.head  # "a commotion in prisons across Iran to massacre the prisoners"
     for t in r.doc.char_span(start, end, alignment_mode="expand") or []:
         prep = t.head
         if prep.lower_ == "of" and prep.head.lower_ == "front":
@@ -94,9 +102,12 @@ def event_place(r: Reader, tok: Token, start: int, end: int, roles: set[int]) ->
         origin = {x.lower_ for x in (prep.head, prep.doc[max(0, prep.i - 2)])}
         spread = prep.lower_ == "over" and any(c.lower_ == "all" for c in prep.children) and (
             "from" not in origin)  # "all over Iran", not "employees from all over Iran"
-        if t.dep_ != "pobj" or not (prep.lower_ in PLACE_PREPS or spread or (
-                prep.lower_ == "to" and (r.name_at(t, PLACE_LABELS) or r.demonstrative_place(
-                    t))) or (prep.lower_ == "on" and t.lower_ in r.v.words["ground_nouns"])):
+        toward = prep.lower_ == "to" and not ({prep.head.lower_, prep.nbor(-1).lower_} & (
+            DESTINATION)) and bool(r.name_at(t, PLACE_LABELS) or r.demonstrative_place(t))
+        if prep.head.lower_ in r.v.words["term_nouns"]:
+            continue  # "ten years in prison": a term, not a place
+        if t.dep_ != "pobj" or not (prep.lower_ in PLACE_PREPS or spread or toward or (
+                prep.lower_ == "on" and t.lower_ in r.v.words["ground_nouns"])):
             continue  # "on European soil"
         if r.place_of(t) is None:
             alt = next((c for c in t.conjuncts if r.name_at(c, PLACE_LABELS)), None) or (
@@ -119,7 +130,7 @@ def event_place(r: Reader, tok: Token, start: int, end: int, roles: set[int]) ->
         site = _where(r, tok)
         if site is not None and start <= site.idx < end:
             return r.place_of(site)
-        return nearby_place(r, tok, start, end, roles)
+        return nearby_place(r, tok, start, end, roles) or there(r, tok)
     group = [best[1], *best[1].conjuncts] + [p for c in best[1].head.conjuncts
                                              for p in _children(c, "pobj")]
     names = (r.place_of(t) or _site(r, t) for t in group if start <= t.idx < end)
@@ -141,7 +152,8 @@ def nearby_place(r: Reader, tok: Token, start: int, end: int, roles: set[int]) -
         if t.dep_ == "poss":
             if t.head.lower_ not in r.v.words["place_nouns"] and t.head.i != tok.i:
                 continue  # "Iran's prisons", "Iran's 1988 massacre"
-        elif not (t.dep_ == "pobj" and prep.lower_ in NEAR_PREPS and (
+        elif (prep.lower_ == "to" and bool({host.lower_, prep.nbor(-1).lower_} & DESTINATION)
+              ) or not (t.dep_ == "pobj" and prep.lower_ in NEAR_PREPS and (
                 _in_role(r, t, roles) or host.i in (tok.i, tok.head.i) or (
                     prep.lower_ == "of" and host.lower_ in r.v.words["place_nouns"]) or (
                     tok.head.i == host.i))):
@@ -152,3 +164,20 @@ def nearby_place(r: Reader, tok: Token, start: int, end: int, roles: set[int]) -
         if best is None or dist < best[0]:
             best = (dist, name)
     return best[1] if best else None
+
+
+def there(r: Reader, tok: Token) -> str | None:
+    """"There, many were tortured": a sentence that opens with "there" (an adverb, not "there
+    were") happened at the last place the sentence before it names."""
+    first = r.doc[r.sent_start[tok.i]]
+    if first.lower_ != "there" or first.dep_ == "expl" or first.i == 0 or not (
+            first.i + 1 < len(r.doc) and first.nbor(1).text == ","):
+        return None
+    lo = r.sent_start[first.i - 1]
+    for t in reversed(r.doc[lo:first.i]):
+        if t.dep_ == "pobj" and t.head.lower_ in PLACE_PREPS | {"to"}:
+            place = r.place_of(t)
+            if place:
+                return place
+    return None
+

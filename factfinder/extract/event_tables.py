@@ -143,6 +143,8 @@ def tallies(ctx: Context, dates: list[Item]) -> list[Item]:
         typ = noun_type(key + " " + what)
         if typ is None or re.match(r"locations?\b", key, re.I):
             continue
+        if what and re.fullmatch(r"1[3-9]\d\d|20\d\d", m.group("n")):
+            continue  # "By: 1988 Massacre": a year and a name, not a tally
         total = key.lower().startswith("total")
         if total:
             last_type = typ

@@ -41,6 +41,9 @@ class Trigger:
     not_before: frozenset[str] = frozenset()
     intransitive: bool = False
     negation_is_part: bool = False
+    pobjs_not: frozenset[str] = frozenset()
+    # (type, words of which one must be in the sentence, words none of which may be)
+    retype: tuple[str, frozenset[str], frozenset[str]] | None = None
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Vocabulary:
     vague: list[tuple[str, int, int]]  # vague quantities, longest first
     numbers: dict[str, int]
     categories: list[tuple[str, frozenset[str]]]
+    punishments: dict[str, str]  # a sentence carried out: its punishment word → act type
 
 
 WORD_LISTS = ("actor_words", "perpetration_verbs", "suffering_verbs", "participation_words",
@@ -58,10 +62,14 @@ WORD_LISTS = ("actor_words", "perpetration_verbs", "suffering_verbs", "participa
               "hypothetical_cues", "modal_cues", "negation_cues", "speech_verbs",
               "lower_bound_words", "upper_bound_words", "container_nouns",
               "trigger_compound_heads", "order_nouns", "death_verbs", "place_containers",
-              "spread_places", "residence_words", "ground_nouns")
+              "spread_places", "residence_words", "ground_nouns", "occurrence_verbs",
+              "carried_out_verbs", "commemoration_nouns", "collective_nouns",
+              "order_verbs", "kin_nouns", "term_nouns", "warning_verbs",
+              "state_verbs")
 # Lists of verbs: the vocabulary gives lemmas (and irregular forms); their inflections are added.
 VERB_LISTS = ("perpetration_verbs", "suffering_verbs", "participation_words", "target_verbs",
-              "negation_cues", "speech_verbs", "death_verbs")
+              "negation_cues", "speech_verbs", "death_verbs", "occurrence_verbs",
+              "carried_out_verbs", "order_verbs")
 
 
 def inflections(lemma: str) -> set[str]:
@@ -81,9 +89,12 @@ def inflections(lemma: str) -> set[str]:
 def _trigger(type_id: str, pos: str, spec: dict[str, Any]) -> Trigger:
     def low(key: str) -> frozenset[str]:
         return frozenset(str(w).lower() for w in spec.get(key, ()))
+    re_spec = spec.get("retype")
+    retype = (str(re_spec["type"]), frozenset(str(w).lower() for w in re_spec["if_any"]),
+              frozenset(str(w).lower() for w in re_spec.get("unless_any", ()))) if re_spec else None
     return Trigger(type_id, pos, bool(spec.get("weak")), low("requires_any"), low("objects_not"),
                    low("not_after"), low("not_before"), bool(spec.get("intransitive")),
-                   bool(spec.get("negation_is_part")))
+                   bool(spec.get("negation_is_part")), low("pobjs_not"), retype)
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +122,8 @@ def vocabulary() -> Vocabulary:
     vague = sorted(((str(k), int(v[0]), int(v[1])) for k, v in raw["vague_quantities"].items()),
                    key=lambda x: -len(x[0]))
     cats = [(c["id"], frozenset(c["words"])) for c in raw["protest_categories"]]
-    return Vocabulary(types, triggers, words, vague, dict(raw["number_words"]), cats)
+    return Vocabulary(types, triggers, words, vague, dict(raw["number_words"]), cats,
+                      {str(k).lower(): str(t) for k, t in raw["punishments"].items()})
 
 
 _TOKENIZER = spacy.blank("en").tokenizer

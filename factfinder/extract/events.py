@@ -23,12 +23,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from factfinder.extract.base import Context, Item
+from factfinder.extract.event_nominal import (
+    SENTENCES,
+    carried_out,
+    commemorated,
+    nominal_roles,
+    occurred,
+    orderers,
+)
 from factfinder.extract.event_parse import (
     QUESTION,
     TAG_LIST,
@@ -42,7 +51,7 @@ from factfinder.extract.event_parse import (
     within,
 )
 from factfinder.extract.event_place import attached, event_place
-from factfinder.extract.event_tables import PLACE_LABELS, PROTEST_LIKE, expand_lists, tallies
+from factfinder.extract.event_tables import PROTEST_LIKE, expand_lists, tallies
 from factfinder.extract.event_vocab import (
     Trigger,
     Vocabulary,
@@ -54,8 +63,10 @@ from factfinder.extract.event_vocab import (
     sentence_content,
     vocabulary,
 )
+from factfinder.extract.narrator import first_person_source
 
 VERSION = "1"
+ABOUT = {"into", "about", "regarding", "concerning", "over"}
 BE_FORMS = {"be", "is", "are", "was", "were", "been", "being", "get", "got", "gotten", "'s",
             "’s"}
 
@@ -88,13 +99,22 @@ class EventExtractor:
                     " ".join(t.lower_ for t in span), []):
                 head = self.head_of(span, trig)
                 if head is not None and self.admissible(head, span, trig):
+                    if trig.retype:  # "beat participants of the gathering": an attack
+                        kind, if_any, unless = trig.retype
+                        said = {t.lower_ for t in head.sent}
+                        if said & if_any and not said & unless:
+                            trig = replace(trig, type=kind, retype=None)
                     yield head, trig, span
                     break
+        yield from warnings(doc)
 
     @staticmethod
     def head_of(span: Span, trig: Trigger) -> Token | None:
         if trig.pos == "noun":
             head = span[-1]
+            if head.dep_ in ("amod", "compound") and head.head.lower_ in SENTENCES and (
+                    trig.type != "sentencing"):
+                return head.head  # "the flogging sentence was carried out": read as "sentence"
             if head.dep_ == "compound" and head.head.lower_ in vocabulary().words[
                     "trigger_compound_heads"]:
                 return head.head  # "torture sessions": read the roles around "sessions"
@@ -115,8 +135,10 @@ class EventExtractor:
         if trig.objects_not and any(o.lower_ in trig.objects_not for o in objs + [
                 c for o in objs for c in _children(o, "compound")]):  # "the world hostage"
             return False
-        if trig.intransitive and _objects(head):
-            return False
+        if trig.intransitive and (_objects(head) or _children(head, "ccomp")):
+            return False  # "gathered evidence", "to demonstrate that this was …"
+        if trig.pobjs_not and any(p.lower_ in trig.pobjs_not for p in _pobjs(head, "from", "by")):
+            return False  # "hung me from my wrists"
         if trig.requires_any and not {t.lower_ for t in head.subtree} & trig.requires_any:
             return False
         return not (head.dep_ == "compound" and trig.pos == "noun") and not (
@@ -136,6 +158,7 @@ class EventExtractor:
         perps: list[Token] = []
         victims: list[Token] = []
         count_tok: Token | None = None
+        happened = False
         subj: list[Token] = []
         verbal = trig.pos == "verb" or (tok.dep_ == "conj" and any(
             c.pos_ == "VERB" for c in tok.conjuncts if c.i < tok.i))  # "attack, arrest,
@@ -205,13 +228,24 @@ class EventExtractor:
                 if trig.type == "attack":
                     victims += _pobjs(tok, "on", "against")
         else:
-            self.nominal_roles(r, tok, trig, tdef, perps, victims)
-            nums = [n for n in _children(tok, "nummod") if n.i not in r.date_tokens]
+            if commemorated(tok) or (tok.dep_ == "dobj" and tok.head.lower_ in v.words[
+                    "state_verbs"]):
+                return None  # "to mark the anniversary of the massacre": named, not reported;
+                # "serving their prison sentences": a condition, not the act
+            punished = carried_out(r, tok, span)
+            if tok.lower_ in SENTENCES and trig.type != "sentencing" and not punished:
+                return None  # "a flogging sentence" handed down is a sentencing (its verb's)
+            if punished:
+                trig, tdef = Trigger(punished, "noun"), v.types[punished]
+            happened = occurred(r, tok, trig.type)
+            nominal_roles(r, tok, trig, tdef, perps, victims)
+            nums = [n for n in _children(tok, "nummod") if n.i not in r.date_tokens and not
+                    re.fullmatch(r"1[3-9]\d\d|20\d\d", n.text)]  # "1988 Massacre": a year
             count_tok = nums[0] if nums else None
             if count_tok is not None and count_tok.lower_ in ("one", "1", "a") and not (
                     victims or perps):
                 return None  # "counts each gathering … as one protest": a definition
-            if not (victims or perps or count_tok):
+            if not (victims or perps or count_tok or happened):
                 return None  # a reference to an event, not a report of one
         if trig.pos == "noun" and verbal:
             trig = Trigger(trig.type, "verb", trig.weak)
@@ -248,122 +282,11 @@ class EventExtractor:
                 tok = host[0]
             elif not group:
                 return None  # "to kill" with no one killed: no report
-        if not (group or pgroup or count_tok is not None) and trig.pos == "noun":
+        if not (group or pgroup or count_tok is not None or (
+                trig.pos == "noun" and not verbal and happened)) and trig.pos == "noun":
             return None
         return {"tok": tok, "trig": trig, "start": start, "end": end, "victims": group,
                 "perps": pgroup, "count_tok": count_tok}
-
-    @staticmethod
-    def nominal_roles(r: Reader, tok: Token, trig: Trigger, tdef: dict[str, Any],
-                      perps: list[Token], victims: list[Token]) -> None:
-        """Roles of a nominal trigger: "of X", "by X", "against X", the possessive, and the
-        verb or word that governs it ("ordered the executions", "took part in protests",
-        "endured the genocide", "his role in the bombing", "the attack targeted X")."""
-        v = r.v
-        joins = tdef.get("subject_role") == "participants"
-        agents = (victims if joins else perps)
-        of = [p for p in _pobjs(tok, "of") if p.lower_ not in ("whom", "which")]
-        if not of and tok.dep_ == "conj" and tok.head.lower_ in v.triggers:
-            of = _pobjs(tok.head, "of")  # "the abduction and execution of dissidents"
-        victims += of
-        agents += _pobjs(tok, "by") + orderers(tok)
-        for hands in _pobjs(tok, "at"):
-            if hands.lower_ == "hands":
-                perps += _pobjs(hands, "of")
-        if not joins:
-            against = ("against", "on") if trig.type == "attack" else ("against",)
-            sites = [s for s in _pobjs(tok, "in", "at") if r.place_of(s)]
-            for p in _pobjs(tok, *against) + [p for s in sites for p in _pobjs(s, "against")]:
-                (victims if r.place_of(p) is None else []).append(p)  # "a massacre in its
-                # prisons throughout the country against political prisoners"
-        for acl in _children(tok, "acl"):
-            if acl.lower_ in v.words["perpetration_verbs"]:
-                agents += _pobjs(acl, "by")
-                if not joins:
-                    victims += _pobjs(acl, "against")
-            if acl.lower_ in v.words["suffering_verbs"]:
-                victims += _subject(acl)[0]
-        for rel in _children(tok, "relcl"):
-            if rel.lower_ in v.words["suffering_verbs"]:
-                victims += _children(rel, "nsubj")
-        compounds = [c for c in _children(tok, "compound", "nmod") if not r.name_at(
-            c, PLACE_LABELS) and (
-            r.name_at(c, {"ORG", "PERSON", "NORP"}) or c.tag_ == "NNS" or category_of(
-                c.lower_ + "s") or category_of(c.lower_))]
-        owners = _children(tok, "poss")
-        if not owners and tok.dep_ == "conj":  # "their operations, …, murder of X"
-            owners = [p for c in tok.conjuncts if c.i < tok.i for p in _children(c, "poss")][:1]
-        for poss in owners + (compounds if joins else []):
-            if any(o.pos_ == "PROPN" and o.i <= poss.i and any(
-                    c.i > o.i and c.text[:1].isupper() for c in _children(tok, "compound"))
-                   for o in _children(tok, "poss")):
-                continue  # "International Women's Day gathering": a name, not its owner
-            if poss.pos_ not in ("NOUN", "PROPN", "PRON") or (
-                    r.name_at(poss, PLACE_LABELS) and poss.dep_ == "poss"):
-                continue  # "Iran's massacre": a place (read later)
-            words = {t.lower_ for t in poss.subtree}
-            if joins:
-                victims.append(poss)
-            elif words & v.words["actor_words"] or r.name_at(poss, {"ORG"}) or (
-                    poss.lower_ == "its") or (of and poss.tag_ == "PRP$"):
-                perps.append(poss)
-            elif poss.tag_ == "PRP$" or tdef.get("possessive") == "victim":
-                victims.append(poss)
-            else:
-                perps.append(poss)
-        g = tok
-        for _ in range(4):  # up through coordinations and "methods of torture"
-            if g.dep_ == "conj" and g.head.i != g.i:
-                g = g.head
-            elif g.dep_ == "pobj" and g.head.lower_ == "of" and g.head.head.lower_ in v.words[
-                    "container_nouns"]:
-                g = g.head.head
-            else:
-                break
-        if g.i != tok.i and g.lower_ in v.words["container_nouns"] and not joins:
-            on = _pobjs(g, "on", "against")  # "the government's use of torture on prisoners";
-            if on:  # without a victim, "the regime's use of torture" is a habit, not an act
-                agents += _children(g, "poss")
-                victims += on
-        gov = g.head
-        if g.dep_ == "pobj":
-            gov = gov.head  # "participation in protests", "role in the bombing"
-        low = gov.lower_
-        if joins and g.dep_ == "pobj" and g.head.lower_ in ("in", "at", "during") and (
-                gov.pos_ in ("NOUN", "PROPN") and (gov.tag_ in ("NNS", "NNPS") or r.name_at(
-                    gov, {"PERSON", "ORG"}) or any(r.name_at(a, {"PERSON"}) for a in _children(
-                        gov, "appos")))):
-            victims.append(gov)  # "supporters in Berlin Free Iran Rally", "teacher, X, during"
-        if g.dep_ == "pobj" and g.head.lower_ in ("during", "under", "from") and (
-                low in r.v.words["death_verbs"]):
-            victims += _subject(gov)[0]  # "5 inmates died during torture sessions"
-        if g.dep_ in ("dobj", "nsubjpass", "pobj") and (
-                low in v.words["perpetration_verbs"] or (joins and low in v.words[
-                    "participation_words"])):
-            if gov.pos_ == "NOUN":  # "the government's use of torture", "her participation"
-                agents += _children(gov, "poss") or (_subject(gov.head)[0] if gov.dep_ in (
-                    "attr", "dobj", "pobj") else [])
-            else:
-                subj, passive = _subject(gov)
-                if g.dep_ == "nsubjpass" or passive:
-                    agents += [p for x in [gov, *gov.conjuncts] for p in _pobjs(x, "by")]
-                else:
-                    agents += [r.resolve(s) for s in subj]
-            if not joins:
-                victims += _pobjs(gov, "on", "against")
-        if joins and g.dep_ == "pobj" and g.head.lower_ == "on" and gov.pos_ in ("VERB", "AUX"):
-            victims += _subject(gov)[0]  # "Jafar Kermani has been on hunger strike"
-        if g.dep_ == "pobj" and low in v.words["involvement_words"]:
-            agents += _children(gov, "poss") or _subject(
-                gov.head if gov.pos_ == "ADJ" or gov.dep_ in ("dobj", "attr") else gov)[0]
-            if gov.dep_ in ("amod", "acl") and gov.head.pos_ in ("NOUN", "PROPN"):
-                agents.append(gov.head)  # "the death commissions responsible for"
-        if g.dep_ == "dobj" and low in v.words["suffering_verbs"]:
-            victims += _subject(gov)[0]
-        if g.dep_ == "pobj" and low == "subjected":
-            victims += _subject(gov)[0]
-        if g.dep_ == "nsubj" and low in v.words["target_verbs"]:
-            victims += _objects(gov)
 
     @staticmethod
     def group_name(r: Reader, t: Token, tok: Token) -> str:
@@ -476,6 +399,8 @@ class EventExtractor:
             if t.pos_ in ("NOUN", "PROPN") and t.i != tok.i and t.lower_ not in cues:
                 return False
             below, t = t, t.head
+            if below.dep_ == "prep" and below.lower_ in ABOUT and tok.pos_ in ("NOUN", "PROPN"):
+                return False  # "called for a probe into the mass murder": not the act called for
             if t.lower_ in cues and not (below.dep_ == "conj" and t.pos_ == "VERB"):
                 return True  # not "was tried before a tribunal and sentenced": two acts
         return False
@@ -497,40 +422,23 @@ class EventExtractor:
                 subj = _children(a, "nsubj")
                 if subj and subj[0].pos_ != "PRON":
                     return r.phrase(subj[0])
-        return r.ctx.publisher
+        return first_person_source(r.ctx.text, tok.idx, tok.idx + len(tok)) or r.ctx.publisher
 
 
-def orderers(tok: Token) -> list[Token]:
-    """Who ordered the act: "on the direct orders of Khomeini", "at the behest of Tehran",
-    "under instructions from X", "based on a decree issued by X" (attached to the trigger, or
-    to the verb a nominal trigger is the subject of: "the massacre was carried out on the
-    orders of X"), and "the orders for the murders came from X"."""
-    orders = vocabulary().words["order_nouns"]
-    hosts = [tok] + ([tok.head] if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ in (
-        "NOUN", "PROPN") else [])
-    out: list[Token] = []
-    for host in hosts:
-        preps = _children(host, "prep")
-        preps += [p for b in preps if b.lower_ in ("based", "acting") for p in _children(b, "prep")]
-        for _ in range(2):  # "hanged in a purge of Iran's prisons on the orders of X"
-            preps += [p for b in preps if b.lower_ in ("in", "of") for o in _children(b, "pobj")
-                      for p in _children(o, "prep") if p not in preps]
-        for prep in preps:
-            for p in _children(prep, "pobj"):
-                if p.lower_ in orders and prep.lower_ in ("on", "at", "under", "upon"):
-                    out += _giver(p)
-    if tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lower_ in orders:
-        order = tok.head.head  # "the orders for the murders came from X"
-        out += _giver(order) or (_pobjs(order.head, "from", "by") if order.dep_ in (
-            "nsubj", "nsubjpass") else [])
-    return out
-
-
-def _giver(order: Token) -> list[Token]:
-    """Who gave an order: "orders of / from / by X", "X's orders", "a decree issued by X"."""
-    return _pobjs(order, "of", "from", "by") or [c for c in _children(order, "poss")
-                                                 if c.pos_ != "PRON"] or [
-        p for a in _children(order, "acl") for p in _pobjs(a, "by")]
+def warnings(doc: Doc) -> Iterator[tuple[Token, Trigger, Span]]:
+    """"The agent told him that if his sister gives interviews, my father would lose his job":
+    consequences spelt out by an agent of the state ("told", "warned" with a clause under
+    "if" … "would") are a threat."""
+    w = vocabulary().words
+    for tok in doc:
+        if tok.lower_ not in w["warning_verbs"] or not any(
+                s.lower_ in w["actor_words"] or s.lower_ + "s" in w["actor_words"]
+                for s in _subject(tok)[0]):
+            continue
+        if any(c.dep_ == "ccomp" and any(a.lower_ in ("would", "will") for a in _children(
+                c, "aux")) and any(m.lower_ == "if" for a in _children(c, "advcl")
+                                   for m in _children(a, "mark")) for c in tok.children):
+            yield tok, Trigger("threat", "verb"), doc[tok.i:tok.i + 1]
 
 
 def _dedup(values: Iterable[str]) -> list[str]:

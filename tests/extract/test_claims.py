@@ -92,6 +92,10 @@ def test_extractor_protocol() -> None:
      100000, None, "more_than"),
     ("more than 80 percent of its members were arrested", "more than 80 percent", 80, None,
      "more_than"),
+    # "perhaps more" later in the clause opens the upper bound
+    ("the bodies of hundreds of prisoners from the prison, perhaps more, were buried there",
+     "hundreds", 200, None, "vague"),
+    ("30 prisoners or more were hanged", "30", 30, None, "exact"),
 ])
 def test_qualifiers_become_bounds(run: Any, phrase: str, span: str, low: int | None,
                                   high: int | None, qualifier: str) -> None:
@@ -152,6 +156,16 @@ def test_a_definite_re_mention_is_not_a_new_claim(run: Any) -> None:
     got = run("21 Nobel laureates signed a letter. The 21 Nobel laureates praised the report. "
               "The two women were released.")
     assert [c.text for c in got] == ["21"]
+
+
+def test_a_first_person_claim_is_the_narrators(run: Any) -> None:
+    """A testimony's "our ward" is the witness's, not its interviewer's or publisher's."""
+    text = ("Witness testimony - Reza Sheikhvand\nInterviewer: Babak Tavassoli\n"
+            "Of about 180 men in our ward, 23 survived. The court heard 34 witnesses.")
+    got = {c.text: (c.data["claimant"], c.data["claimant_source"])
+           for c in run(text, "Babak Tavassoli")}
+    assert got["about 180"] == ("Reza Sheikhvand", "narrator")
+    assert got["34"] == ("Babak Tavassoli", "publisher")
 
 
 def test_claimant_quote_attribution_or_publisher(run: Any) -> None:

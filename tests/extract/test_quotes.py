@@ -190,6 +190,27 @@ def test_straight_quote_interrupted_by_its_cue_is_one_item(run: Any) -> None:
     assert "Farahmand" in q.data["speaker"] and q.data["cue"] == "said"
 
 
+def test_a_name_given_as_someone_calls_it_is_not_their_speech(run: Any) -> None:
+    """"as the regime called us" names what was said; "if she continued" says nothing."""
+    [q] = run('Hamid Rostami said "supporter of the hypocrites", as the regime called us, and '
+              'that he was a Muslim.')
+    assert q.data["cue"] == "said" and "Rostami" in (q.data["speaker"] or "")
+    [q] = run('She was told by an agent that she would "be buried next to her son" if she '
+              'continued.')
+    assert q.data["cue"] != "continued"
+
+
+def test_a_described_group_is_itself_or_the_one_of_its_kind_named_last(run: Any) -> None:
+    """"The Arvestani foreign ministry" needs no antecedent; "the court" is the court named
+    before, not the last organisation that was a subject."""
+    text = ('The Eskeby District Court heard 60 witnesses. The APFO welcomed the trial. '
+            'The court said it "could not establish the total number of victims". '
+            'The Arvestani foreign ministry called the verdict "a political show".')
+    got = {q.text: q.data["speaker"] for q in run(text)}
+    assert got["a political show"] == "Arvestani foreign ministry"
+    assert "Court" in got["could not establish the total number of victims"]
+
+
 def test_curly_quote_after_a_colon_and_pronoun_speaker(run: Any) -> None:
     text = ("Judiciary spokesman Ali Bagherzadeh spoke to reporters on Saturday. He said: "
             "“Those who were punished were terrorists. There was no massacre.”")
