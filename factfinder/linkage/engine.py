@@ -166,20 +166,30 @@ def features(name: str, records: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 RARE = 60  # a given+family key this rare (over all lists) blocks on its own
+COMMON_INITIALS = 2000  # initials this common (over all lists) are too weak to block on
 
 
 def _rare_keys(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Add ``gf_rare``: the given+family keys that few records share, so that blocking on them
-    alone (a name with no other field to go with it) stays cheap on large lists."""
+    alone (a name with no other field to go with it) stays cheap on large lists; and keep only
+    the ``initials`` that at most COMMON_INITIALS records share ("Mohammad Hosseini" is
+    everywhere: its variants are found by the finer keys, and blocking on its initials with a
+    birth year alone would compare millions of pairs of 100,000-record lists)."""
     counts: dict[str, int] = {}
+    ini: dict[str, int] = {}
     for f in frames.values():
         for keys in f["gf_keys"]:
             for k in keys or ():
                 counts[k] = counts.get(k, 0) + 1
+        for keys in f["initials"]:
+            for k in keys or ():
+                ini[k] = ini.get(k, 0) + 1
     out = {}
     for name, f in frames.items():
         rare = [[k for k in (keys or ()) if counts[k] <= RARE] or None for keys in f["gf_keys"]]
-        out[name] = f.assign(gf_rare=rare)
+        kept = [[k for k in (keys or ()) if ini[k] <= COMMON_INITIALS] or None
+                for keys in f["initials"]]
+        out[name] = f.assign(gf_rare=rare, initials=kept)
     return out
 
 
