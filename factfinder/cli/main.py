@@ -34,6 +34,7 @@ from factfinder.cli.extract import register as register_extraction
 from factfinder.cli.ledger import register as register_ledger
 from factfinder.cli.link import register as register_linkage
 from factfinder.cli.simulate import register as register_simulation
+from factfinder.cli.users import register as register_users
 from factfinder.documents import DocumentFilter, get_document, list_documents
 from factfinder.intake.pipeline import IngestOptions, Ingestor, Input, iter_inputs
 from factfinder.intake.prepare import Known, Rejection
@@ -54,6 +55,7 @@ register_linkage(app)
 register_estimation(app)
 register_simulation(app)
 register_ledger(app)
+register_users(app)
 
 
 def _version(value: bool) -> None:
