@@ -96,6 +96,10 @@ def test_extractor_protocol() -> None:
     ("the bodies of hundreds of prisoners from the prison, perhaps more, were buried there",
      "hundreds", 200, None, "vague"),
     ("30 prisoners or more were hanged", "30", 30, None, "exact"),
+    # a verb of exceeding bounds the figure from below
+    ("the number of victims exceeded 30,000 people", "exceeded 30,000", 30000, None,
+     "more_than"),
+    ("the toll has surpassed 1,500 people", "surpassed 1,500", 1500, None, "more_than"),
 ])
 def test_qualifiers_become_bounds(run: Any, phrase: str, span: str, low: int | None,
                                   high: int | None, qualifier: str) -> None:
