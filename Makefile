@@ -42,6 +42,14 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction_quality.py
 	$(BIN)/python bench/extraction_speed.py
 	$(BIN)/python bench/extraction_speed.py --bare-batch-size 16
+	$(BIN)/python bench/entity_quality.py
+	$(BIN)/python bench/linkage_febrl.py
+	$(BIN)/python bench/linkage_persian.py
+	$(BIN)/python bench/linkage_scale.py
+	$(BIN)/python bench/mse_search_speed.py
+	$(BIN)/python bench/mse_lcmcr_speed.py
+	$(BIN)/python bench/mse_coverage.py
+	$(BIN)/python bench/ledger_quality.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
