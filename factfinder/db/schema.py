@@ -287,3 +287,56 @@ claim_credibility = Table(
     Column("at", String(40), nullable=False),
 )
 Index("ix_claim_credibility_claim", claim_credibility.c.claim_id)
+
+# -- users and web sessions (migration 0005) -------------------------------------------------
+# People who log in to the web app, with one role each (admin, investigator, reviewer, viewer).
+# Passwords are stored only as argon2id hashes; users are disabled, never deleted, so that the
+# custody log's actors keep pointing at someone. Every change is also a custody-log entry.
+users = Table(
+    "users",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),  # lower case
+    Column("role", String(16), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("disabled", Integer, nullable=False, default=0),
+)
+
+# Login sessions: the browser holds a random token, the database only its SHA-256, so a copy of
+# the database does not let anyone log in. A session ends at logout, at ``expires_at``, after a
+# while without requests (``last_seen_at``), or when its user is disabled or changes password.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Column("expires_at", String(40), nullable=False),
+    Column("last_seen_at", String(40), nullable=False),
+)
+Index("ix_sessions_username", sessions.c.username)
+
+# Failed logins, for rate limiting only (pruned after a day). Username and client address are
+# stored as keyed hashes: a password typed into the username field never lands here in clear.
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("pk", Integer, primary_key=True, autoincrement=True),
+    Column("user_key", String(64), nullable=False),
+    Column("address_key", String(64), nullable=False),
+    Column("at", String(40), nullable=False),
+)
+Index("ix_login_attempts_user", login_attempts.c.user_key, login_attempts.c.at)
+Index("ix_login_attempts_address", login_attempts.c.address_key, login_attempts.c.at)
+
+# Server secrets (the key that signs CSRF tokens of visitors who are not logged in and keys the
+# hashes above), made at random on first use and shared by every process serving the database.
+auth_keys = Table(
+    "auth_keys",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("value", String(128), nullable=False),
+    Column("created_at", String(40), nullable=False),
+)
