@@ -8,15 +8,20 @@ Pure functions over in-memory mentions (no database), in four passes:
    Other organisations and places join by their case-folded name; within a document an
    acronym joins the name whose initials it spells, and "Name (ACR)" makes ACR an alias.
 2. Within a document, persons: full names join when their name keys agree or they are near
-   spellings of each other; a bare surname ("Raisi") joins the full name it shortens (the nearest
-   one before it when several share the surname); "Name (Alias)" and "Name, also known as
+   spellings of each other (never a "Mr." and a "Mrs."); a bare surname ("Raisi") joins the full
+   name it shortens (when several share the surname, the one its gendered title allows, else the
+   nearest one before it); "Name (Alias)" and "Name, also known as
    Alias" join the alias. A one-word organisation or place that is the surname of a person
    named in the same document is that person (the model often tags bare surnames as ORG).
 3. Across documents, full names join when ``factfinder.names.similarity`` is high, or fairly high
-   and the documents share context (the other entities they mention); never when two given
-   names conflict (Hossein-Ali, Ahmad and Hamed Montazeri stay three people).
+   and they share context: the other entities their documents mention, plus what is said beside
+   the mentions (``factfinder.entities.context``: titles and descriptors, event roles, places
+   and dates in the same sentence; a clerical title against a lay one counts against). Never
+   when two given names conflict (Hossein-Ali, Ahmad and Hamed Montazeri stay three people) or
+   when gendered titles do ("Mr." against "Mrs.").
 4. A document's bare surnames with no full name join the one cross-document person with that
-   surname, or the one whose context fits best; otherwise they stay a surname-only entity.
+   surname (whose gendered title does not conflict), or the one whose context fits best;
+   otherwise they stay a surname-only entity.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from factfinder.entities import names
+from factfinder.entities import context, names
+from factfinder.entities.context import Span
 
 TYPES = {"PERSON": "person", "ORG": "organisation", "PLACE": "place", "GPE": "place",
          "LOC": "place", "FAC": "place"}
@@ -118,8 +124,10 @@ def _aliases_after(m: Mention, text: str) -> list[str]:
     return found
 
 
-def _persons_in_doc(ms: list[Mention], text: str) -> _Doc:
+def _persons_in_doc(ms: list[Mention], text: str,
+                    near: dict[str, frozenset[str]] | None = None) -> _Doc:
     doc = _Doc()
+    near = near or {}
     ms = sorted(ms, key=lambda m: (m.start, m.end))
     fulls = [m for m in ms if _is_full(m)]
     # full names: by key, then near spellings (complete linkage)
@@ -127,6 +135,10 @@ def _persons_in_doc(ms: list[Mention], text: str) -> _Doc:
     for m in fulls:
         by_key[names.full_key(m.normalized)].append(m)
     blocks: list[list[Mention]] = list(by_key.values())
+
+    def said(block: list[Mention]) -> set[str]:
+        return {f for m in block for f in near.get(m.id, ())}
+
     merged = True
     while merged:
         merged = False
@@ -135,7 +147,8 @@ def _persons_in_doc(ms: list[Mention], text: str) -> _Doc:
                 forms_i = {m.normalized for m in blocks[i]}
                 forms_j = {m.normalized for m in blocks[j]}
                 scores = [names.similarity(a, b) for a in forms_i for b in forms_j]
-                if min(scores) >= SIM_SAME_DOC:
+                if min(scores) >= SIM_SAME_DOC and not context.conflict(  # "Mr." / "Mrs."
+                        said(blocks[i]), said(blocks[j])):
                     blocks[i].extend(blocks.pop(j))
                     merged = True
                     break
@@ -171,7 +184,7 @@ def _persons_in_doc(ms: list[Mention], text: str) -> _Doc:
             continue
         form = m.normalized or m.text
         keys = _surname_keys(form)
-        picked, how, score = _pick_short(m, keys, fam_index, doc, alias_of)
+        picked, how, score = _pick_short(m, keys, fam_index, doc, alias_of, near)
         if picked is not None:
             gi = picked
         else:
@@ -191,7 +204,8 @@ def _persons_in_doc(ms: list[Mention], text: str) -> _Doc:
 
 
 def _pick_short(m: Mention, keys: set[str], fam_index: dict[str, set[int]], doc: _Doc,
-                alias_of: dict[str, int]) -> tuple[int | None, str, float]:
+                alias_of: dict[str, int],
+                near: dict[str, frozenset[str]]) -> tuple[int | None, str, float]:
     for k in keys | {names.full_key(m.normalized or m.text)}:
         if k in alias_of:
             return alias_of[k], "alias", 1.0
@@ -212,6 +226,12 @@ def _pick_short(m: Mention, keys: set[str], fam_index: dict[str, set[int]], doc:
         cands, how, score = set(good), "short-form-similar", best[good[0]]
     if len(cands) == 1:
         return next(iter(cands)), how, score
+    # "Mrs. Kamali" among a Mr. and a Mrs. Kamali: only those whose titles do not say otherwise
+    fits = {gi for gi in cands if not context.conflict(near.get(m.id, frozenset()), set().union(
+        *(near.get(f.id, frozenset()) for f in doc.full[gi])))}
+    if len(fits) == 1:
+        return next(iter(fits)), "short-form-title", 0.8 * score
+    cands = fits or cands
 
     def distance(gi: int) -> tuple[int, int]:
         before = [m.start - f.end for f in doc.full[gi] if f.end <= m.start]
@@ -328,7 +348,9 @@ class _Sets:
         return a
 
 
-def _link_persons(docs: dict[str, _Doc], ctx: dict[str, set[str]]) -> list[Cluster]:
+def _link_persons(docs: dict[str, _Doc], ctx: dict[str, set[str]],
+                  near: dict[str, frozenset[str]] | None = None) -> list[Cluster]:
+    near = near or {}
     units: list[tuple[str, Cluster, list[Mention], str]] = []
     for doc_id in sorted(docs):
         d = docs[doc_id]
@@ -341,6 +363,10 @@ def _link_persons(docs: dict[str, _Doc], ctx: dict[str, set[str]]) -> list[Clust
     for i, u in enumerate(units):
         own = {"p:" + k for f in ({m.normalized for m in u[2]} or {u[3]}) for k in _family_keys(f)}
         feats[i] = Counter(ctx.get(u[0], set()) - own)
+    # what is said beside the unit's mentions: titles, roles, nearby places and dates
+    beside: dict[int, set[str]] = {
+        i: set().union(*(near.get(mid, frozenset()) for mid in u[1].members))
+        for i, u in enumerate(units)}
     index: dict[str, list[int]] = defaultdict(list)
     for i in full:
         for f in forms[i]:
@@ -361,10 +387,10 @@ def _link_persons(docs: dict[str, _Doc], ctx: dict[str, set[str]]) -> list[Clust
     for neg, a, b in sorted(edges):
         score = -neg
         ra, rb = sets.find(a), sets.find(b)
-        if ra == rb:
+        if ra == rb or context.conflict(beside[ra], beside[rb]):  # "Mr." and "Mrs."
             continue
-        shared = len(set(feats[ra]) & set(feats[rb]))
-        if score < SIM_CROSS and shared < 2:
+        if score < SIM_CROSS and len(set(feats[ra]) & set(feats[rb])) + context.evidence(
+                beside[ra], beside[rb]) < 2:
             continue
         if min(names.similarity(x, y) for x in forms[ra] for y in forms[rb]) < SIM_CONFLICT:
             continue
@@ -372,6 +398,7 @@ def _link_persons(docs: dict[str, _Doc], ctx: dict[str, set[str]]) -> list[Clust
         other = rb if root == ra else ra
         forms[root] |= forms.pop(other)
         feats[root] = feats[root] + feats.pop(other)
+        beside[root] |= beside.pop(other)
         how[other] = ("name-across" if score >= SIM_CROSS else "name-context", score)
     # bare surnames of documents without the full name
     fam_of: dict[str, set[int]] = defaultdict(set)
@@ -387,11 +414,15 @@ def _link_persons(docs: dict[str, _Doc], ctx: dict[str, set[str]]) -> list[Clust
         if u[2]:
             continue
         cands = sorted(set().union(*(fam_of.get(k, set()) for k in _surname_keys(u[3]) | {u[3]})))
+        fits = [r for r in cands if not context.conflict(beside[i], beside[r])]
         pick: int | None = None
-        if len(cands) == 1:
+        if len(cands) == 1 and fits:
             pick, h = cands[0], ("surname-across", 0.8)
-        elif cands:
-            fit = sorted(((sum((feats[i] & feats[r]).values()), size[r], r) for r in cands),
+        elif len(fits) == 1:  # "Mrs. Kamali" when the other Kamalis are men
+            pick, h = fits[0], ("surname-context", 0.7)
+        elif fits:
+            fit = sorted(((sum((feats[i] & feats[r]).values())
+                           + context.evidence(beside[i], beside[r]), size[r], r) for r in fits),
                          reverse=True)
             if fit[0][0] > 0 and fit[0][0] > fit[1][0]:
                 pick, h = fit[0][2], ("surname-context", 0.7)
@@ -417,8 +448,12 @@ def _link_persons(docs: dict[str, _Doc], ctx: dict[str, set[str]]) -> list[Clust
     return [out[r] for r in sorted(out)]
 
 
-def cluster_mentions(mentions: list[Mention], texts: dict[str, str]) -> list[Cluster]:
-    """Cluster extracted mentions into entities (see the module's description)."""
+def cluster_mentions(mentions: list[Mention], texts: dict[str, str],
+                     spans: list[Span] | None = None) -> list[Cluster]:
+    """Cluster extracted mentions into entities (see the module's description).
+
+    ``spans``: the documents' events and dates, read for the persons' context
+    (``factfinder.entities.context``); titles and nearby places are read from ``texts``."""
     for m in mentions:
         m.type = TYPES.get(m.label, "")
         m.normalized = (m.normalized or m.text).strip()
@@ -428,8 +463,10 @@ def cluster_mentions(mentions: list[Mention], texts: dict[str, str]) -> list[Clu
         by_doc[m.document_id].append(m)
     _retype(by_doc, texts)
     ctx = _context(by_doc)
-    docs = {doc_id: _persons_in_doc([m for m in ms if m.type == "person"], texts.get(doc_id, ""))
+    near = context.features(by_doc, texts, spans or [], fold)
+    docs = {doc_id: _persons_in_doc([m for m in ms if m.type == "person"], texts.get(doc_id, ""),
+                                    near)
             for doc_id, ms in by_doc.items()}
-    persons = _link_persons(docs, ctx)
+    persons = _link_persons(docs, ctx, near)
     others = _non_person([m for m in mentions if m.type != "person"], texts)
     return persons + others

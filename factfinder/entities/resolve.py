@@ -27,6 +27,7 @@ from factfinder.db.schema import documents, entities, entity_mentions, extractio
 from factfinder.entities import decisions as dec
 from factfinder.entities import names
 from factfinder.entities.cluster import Cluster, Mention, cluster_mentions, fold
+from factfinder.entities.context import Span
 
 
 @dataclass
@@ -62,6 +63,22 @@ def load_mentions(db: Database) -> tuple[list[Mention], dict[str, str]]:
     return out, texts
 
 
+def load_spans(db: Database) -> list[Span]:
+    """The events and dates extracted from the documents: the persons' context (roles, dates
+    near a mention)."""
+    with db.read() as conn:
+        rows = conn.execute(select(
+            extractions.c.document_id, extractions.c.kind, extractions.c.start,
+            extractions.c.end, extractions.c.data).where(
+                extractions.c.kind.in_(("event", "date"))).order_by(extractions.c.pk)).all()
+    out = []
+    for doc_id, kind, start, end, raw in rows:
+        data = json.loads(raw or "{}")
+        out.append(Span(doc_id, kind, int(start or 0), int(end or 0),
+                        data if isinstance(data, dict) else {}))
+    return out
+
+
 def _parts(form: str) -> int:
     given, family = names.parts(form)
     return len(given) + len(family)
@@ -90,10 +107,11 @@ def entity_id(anchor: str) -> str:
     return hashlib.sha256(anchor.encode("utf-8")).hexdigest()[:20]
 
 
-def build(mentions: list[Mention], texts: dict[str, str]) -> dict[str, dec.Work]:
+def build(mentions: list[Mention], texts: dict[str, str],
+          spans: list[Span] | None = None) -> dict[str, dec.Work]:
     """The algorithm's entities, by stable id."""
     by_id = {m.id: m for m in mentions}
-    clusters = cluster_mentions(mentions, texts)
+    clusters = cluster_mentions(mentions, texts, spans)
     keyed = []
     for c in clusters:
         forms = Counter(by_id[mid].text for mid in c.members)
@@ -114,7 +132,7 @@ def resolve_entities(db: Database, actor: str) -> ResolveReport:
     """Rebuild the entities of the case and replay the decisions; log it."""
     mentions, texts = load_mentions(db)
     doc_of = {m.id: m.document_id for m in mentions}
-    state = build(mentions, texts)
+    state = build(mentions, texts, load_spans(db))
     with db.read() as conn:
         taken = dec.load(conn)
     applier = dec.Applier(state)
