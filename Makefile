@@ -18,9 +18,12 @@ $(STAMP): pyproject.toml
 demo-db: $(STAMP)
 	rm -rf demo
 	$(BIN)/factfinder ingest sample/corpus sample/lists --db $(DEMO_DB) --actor demo --quiet
+	$(BIN)/factfinder link sample/lists/list_a.csv sample/lists/list_b.csv sample/lists/list_c.csv \
+		--out demo/links.csv --db $(DEMO_DB) --actor demo
 
+# The demo is read-only for visitors (--public-read); `factfinder users add` to log in and edit.
 demo: demo-db
-	$(BIN)/factfinder serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
+	$(BIN)/factfinder serve --db $(DEMO_DB) --host $(HOST) --port $(PORT) --public-read
 
 lint: $(STAMP)
 	$(BIN)/ruff check factfinder tests bench

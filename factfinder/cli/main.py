@@ -340,17 +340,35 @@ def custody_head(db: DbOption = None, json_out: JsonOption = False) -> None:
 @app.command()
 def serve(
     db: DbOption = None,
+    evidence: EvidenceOption = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    public_read: Annotated[bool, typer.Option(
+        "--public-read", help="Let visitors who are not logged in read pages and the API (not "
+        "the review queue, submissions or admin pages); protected persons stay redacted.")] = False,
+    public_submit: Annotated[bool, typer.Option(
+        "--public-submit", help="Let anyone open and send the submission form (/submit).")] = False,
+    cookie_secure: Annotated[bool, typer.Option(
+        "--cookie-secure", help="Send cookies only over HTTPS (__Host- prefixed): use whenever "
+        "the app is reached over HTTPS.")] = False,
 ) -> None:
-    """Serve the case database in a browser (documents and search)."""
+    """Serve the case database in a browser: documents, search, entities, events, the claims
+    ledger, lists and estimates. Log in as a user made with `factfinder users add`."""
     import uvicorn
 
     from factfinder.web.app import create_app
+    from factfinder.web.auth_users import has_users
 
-    _, database, _ = open_case(db)
+    _, database, store = open_case(db, evidence)
+    if not has_users(database):
+        err.print("no users yet: add one with `factfinder users add NAME --role admin`")
+    if host not in ("127.0.0.1", "localhost", "::1") and not cookie_secure:
+        err.print("[yellow]warning:[/yellow] listening beyond this machine without "
+                  "--cookie-secure: put it behind HTTPS")
     console.print(f"serving {database.url} on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(create_app(database), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(database, store, public_read=public_read, public_submit=public_submit,
+                           cookie_secure=cookie_secure),
+                host=host, port=port, log_level="warning")
 
 
 if __name__ == "__main__":

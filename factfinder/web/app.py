@@ -1,8 +1,9 @@
-"""FastAPI app over the library API. Everything shown comes from ``factfinder.documents`` and
-``factfinder.search``; pages add no logic of their own.
+"""FastAPI app over the library API: ``create_app(db)`` builds it from routers (``pages`` for
+HTML, ``api`` for JSON under /api) and the shared pieces (templates, the evidence store).
 
-Ingested text is hostile: templates autoescape, snippets carry highlight offsets (never markup),
-and every response has a strict Content-Security-Policy (no scripts at all on these pages).
+Ingested text is hostile: templates autoescape, highlighting builds markup only from offsets
+(``render``), and every response has a strict Content-Security-Policy: scripts only from this
+server (the vendored HTMX), no inline scripts, no eval.
 """
 
 from __future__ import annotations
@@ -10,38 +11,53 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from markupsafe import Markup, escape
 
 from factfinder import __version__
+from factfinder.config import resolve_evidence_dir
 from factfinder.db import Database
-from factfinder.documents import DocumentFilter, count_documents, get_document, list_documents
-from factfinder.search import search
+from factfinder.store import EvidenceStore
+from factfinder.web import render
 
-TEMPLATES = Path(__file__).with_name("templates")
-CSP = ("default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; "
-       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-PAGE = 50
-
-
-def highlight(snippet: str, spans: list[list[int]]) -> Markup:
-    out, pos = [], 0
-    for start, end in spans:
-        out.append(str(escape(snippet[pos:start])))
-        out.append(f"<mark>{escape(snippet[start:end])}</mark>")
-        pos = end
-    out.append(str(escape(snippet[pos:])))
-    return Markup("".join(out))
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'; object-src 'none'")
+highlight = render.highlight  # kept for callers of the first version
 
 
-def create_app(db: Database) -> FastAPI:
+def make_templates() -> Jinja2Templates:
+    from factfinder.web.auth import csrf_input
+
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    env = templates.env
+    env.globals.update(highlight=render.highlight, annotate=render.annotate,
+                       redact=render.redact, bar_chart=render.bar_chart,
+                       network=render.network, upset=render.upset, place_map=render.place_map,
+                       core_points=render.core_points, timeline=render.timeline,
+                       csrf_input=csrf_input)
+    return templates
+
+
+def create_app(db: Database, store: EvidenceStore | None = None, *, auth: bool = True,
+               public_read: bool = False, public_submit: bool = False,
+               cookie_secure: bool = False) -> FastAPI:
+    """The web app for one case database. ``store``: the evidence store for downloads of
+    originals (default: the one beside the database, as the CLI finds it). With ``auth`` (the
+    default) every page and API call needs a logged-in user (docs/access.md); ``public_read``
+    lets anonymous visitors read, ``public_submit`` send the submission form, ``cookie_secure``
+    sends cookies over HTTPS only."""
     # No Swagger UI: it loads scripts from a CDN, and this app works offline. The schema is at
     # /openapi.json.
     app = FastAPI(title="factfinder", version=__version__, docs_url=None, redoc_url=None)
-    templates = Jinja2Templates(directory=str(TEMPLATES))
-    templates.env.globals["highlight"] = highlight
+    app.state.db = db
+    app.state.store = store or EvidenceStore(resolve_evidence_dir(db.url))
+    app.state.templates = make_templates()
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Any) -> Response:
@@ -49,48 +65,19 @@ def create_app(db: Database) -> FastAPI:
         response.headers["Content-Security-Policy"] = CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if not request.url.path.startswith("/static/"):  # case data: never kept in caches
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    @app.get("/", response_class=HTMLResponse)
-    def home(request: Request, page: int = Query(1, ge=1)) -> Response:
-        with db.read() as conn:
-            docs = list_documents(conn, DocumentFilter(limit=PAGE, offset=(page - 1) * PAGE))
-            counts = count_documents(conn)
-        return templates.TemplateResponse(request, "home.html", {
-            "docs": docs, "counts": counts, "page": page, "more": len(docs) == PAGE})
+    from factfinder.web import api, pages
 
-    @app.get("/search", response_class=HTMLResponse)
-    def search_page(request: Request, q: str = "", page: int = Query(1, ge=1)) -> Response:
-        results = search(db, q, limit=20, offset=(page - 1) * 20) if q.strip() else None
-        return templates.TemplateResponse(request, "search.html", {
-            "q": q, "results": results, "page": page})
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    if auth:  # last: its middleware is the outermost, nothing runs before the access check
+        from factfinder.web.auth import install_auth
 
-    @app.get("/documents/{doc_id}", response_class=HTMLResponse)
-    def document_page(request: Request, doc_id: str) -> Response:
-        with db.read() as conn:
-            doc = get_document(conn, doc_id)
-        if doc is None:
-            raise HTTPException(404, "no such document")
-        return templates.TemplateResponse(request, "document.html", {"doc": doc})
-
-    @app.get("/api/documents")
-    def api_documents(limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
-                      ) -> list[dict[str, Any]]:
-        with db.read() as conn:
-            return list_documents(conn, DocumentFilter(limit=limit, offset=offset))
-
-    @app.get("/api/documents/{doc_id}")
-    def api_document(doc_id: str) -> dict[str, Any]:
-        with db.read() as conn:
-            doc = get_document(conn, doc_id)
-        if doc is None:
-            raise HTTPException(404, "no such document")
-        return doc
-
-    @app.get("/api/search")
-    def api_search(q: str, limit: int = Query(10, ge=1, le=100), offset: int = Query(0, ge=0),
-                   ) -> dict[str, Any]:
-        results = search(db, q, limit=limit, offset=offset)
-        return {"query": results.query, "total": results.total, "hits": results.hits}
-
+        install_auth(app, db, public_read=public_read, public_submit=public_submit,
+                     cookie_secure=cookie_secure)
     return app

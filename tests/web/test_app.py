@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from factfinder.web.app import create_app
+
+from .conftest import logged_in
 
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">x</a>'
 
@@ -17,7 +18,7 @@ def client(case, tmp_path):
         "massacre and the hidden graves. " + XSS + " More testimony followed in the afternoon "
         "from relatives of the victims who had travelled far to attend the session.")
     case.ingest(tmp_path / "a.txt")
-    return TestClient(create_app(case.db))
+    return logged_in(create_app(case.db), case.db)
 
 
 def test_home_lists_documents_with_security_headers(client):
@@ -25,7 +26,8 @@ def test_home_lists_documents_with_security_headers(client):
     assert r.status_code == 200
     assert "Hostile title" in r.text
     csp = r.headers["content-security-policy"]
-    assert "default-src 'none'" in csp and "script-src" not in csp
+    assert "default-src 'none'" in csp and "script-src 'self'" in csp
+    assert "unsafe-eval" not in csp
     assert r.headers["x-content-type-options"] == "nosniff"
 
 
