@@ -158,7 +158,10 @@ def ledger_view(conn: Connection, contains: str | None = None, all_groups: bool 
     if all_groups:
         flt.numeric_only = flt.known_units_only = False
     ledger = build_ledger(conn, flt)
-    return {"groups": [ledger.group_json(g) for g in ledger.groups]}
+    groups = [ledger.group_json(g) for g in ledger.groups]
+    # as `factfinder ledger` lists them: the most independently asserted first
+    groups.sort(key=lambda g: (-g["independent_claimants"], -len(g["claims"]), g["id"]))
+    return {"groups": groups}
 
 
 def group_view(conn: Connection, group_id: str) -> dict[str, Any]:
