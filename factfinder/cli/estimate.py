@@ -12,6 +12,7 @@ import typer
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from factfinder.cli.common import (
     ActorOption,
@@ -56,7 +57,8 @@ def estimate_command(
         "--run", help="With --lists: the linkage run (default: the latest).")] = None,
     method: Annotated[str, typer.Option("--method", "-m", help=METHOD_HELP)] = "loglinear",
     criterion: Annotated[str, typer.Option(
-        help="Model choice: bic (default) or aic.")] = "bic",
+        help="Model choice: bic (default), aic, or stepwise (Chan, Silverman & Vincent's "
+        "forward selection by Poisson p-values < 0.02, as SparseMSE).")] = "bic",
     bic_n: Annotated[str, typer.Option(
         "--bic-n", help="BIC's n: cases (people observed, as Rcapture; default) or cells "
         "(2^k − 1). It changes which model wins.")] = "cases",
@@ -65,18 +67,21 @@ def estimate_command(
         "independence, two-way, saturated.")] = None,
     heterogeneity: Annotated[str | None, typer.Option(
         "--heterogeneity", help="Add Rcapture's heterogeneity term: chao, darroch, poisson, "
-        "gamma, normal.")] = None,
+        "gamma, normal; or search (the model search also tries M0, Mh and Mth with Chao, "
+        "Darroch, Poisson, Gamma, alone and with the best model's interactions).")] = None,
     equal_lists: Annotated[bool, typer.Option(
         "--equal-lists", help="One capture probability for all lists (Rcapture's M0/Mh) "
         "instead of one per list (Mt/Mth).")] = False,
     interval: Annotated[str | None, typer.Option(
-        "--interval", help="profile (default for loglinear), bootstrap (repeats the model "
-        "selection), lognormal, wald (two lists), none.")] = None,
+        "--interval", help="profile (default for loglinear), bootstrap (percentile, repeats "
+        "the model selection), bca (the same replicates, bias-corrected and accelerated), "
+        "lognormal, wald (two lists), none.")] = None,
     bootstrap: Annotated[int, typer.Option(
         "--bootstrap", help="Bootstrap replicates.")] = 200,
     resample: Annotated[str, typer.Option(
-        "--resample", help="Bootstrap cells from Poisson(observed count) (observed, default) "
-        "or from the chosen model's fit (fitted: parametric).")] = "observed",
+        "--resample", help="Bootstrap cells from Poisson(observed count) (observed, default), "
+        "the people observed drawn with replacement (multinomial: n fixed, as Chan, Silverman "
+        "& Vincent), or the chosen model's fit (fitted: parametric).")] = "observed",
     seed: Annotated[int, typer.Option(help="Random seed (bootstrap, lcmcr).")] = 0,
     level: Annotated[float, typer.Option(help="Interval level.")] = 0.95,
     max_order: Annotated[int | None, typer.Option(
@@ -241,11 +246,12 @@ def _print(results: list[Any], source: dict[str, Any]) -> None:
         aside = det.get("models_unbounded")
         head += (f" · {escape(det['search'])} ({det.get('models_fitted')} models"
                  + (f", {aside} with an unbounded estimate set aside" if aside else "")
-                 + f"), {det.get('criterion', '').upper()}")
+                 + ")" + (f", {det.get('criterion', '').upper()}"
+                          if det.get("criterion") != "stepwise" else ""))
         if det.get("criterion") == "bic":
             head += (f" with n = {det.get('bic_n_value')} "
                      f"{escape(str(det.get('bic_n')))}")
-    console.print(head, soft_wrap=True)
+    console.print(head, soft_wrap=True, emoji=False)
     pct = f"{first.level * 100:g}%"
     table = Table(box=None, pad_edge=False)
     if len(results) > 1 or first.stratum is not None:
@@ -260,7 +266,14 @@ def _print(results: list[Any], source: dict[str, Any]) -> None:
         if len(results) > 1 or first.stratum is not None:
             cells.insert(0, escape(r.stratum if r.stratum is not None else "total"))
         table.add_row(*cells)
-    console.print(table)
+    console.print(table, emoji=False)
+    headline = [(r.stratum, w) for r in results for w in r.warnings if _headline(w)]
+    for s, w in headline:
+        console.print(f"[bold red]! {escape(f'[{s}] ' if s is not None else '')}"
+                      f"{escape(w)}[/bold red]", emoji=False)
+    note = _note(first)
+    if note:
+        console.print(f"[yellow]note:[/yellow] {escape(note)}", emoji=False)
     if first.fit:
         fit = ", ".join(f"{k} {_fitnum(v)}" for k, v in first.fit.items() if v is not None)
         console.print(f"fit: {escape(fit)}", soft_wrap=True)
@@ -271,16 +284,41 @@ def _print(results: list[Any], source: dict[str, Any]) -> None:
         mt = Table("model", *[k.upper() if k == crit else k for k in keys], box=None,
                    title="candidate models (best first)", title_justify="left")
         for m in first.models[:8]:
-            mt.add_row(escape(str(m.get("model"))),
+            mt.add_row(Text(str(m.get("model"))),
                        *[_n(m.get(k)) if k in ("estimate", "lower", "upper") else
                          _fitnum(m.get(k)) for k in keys])
-        console.print(mt)
-    warns = [(r.stratum, w) for r in results for w in r.warnings]
+        console.print(mt, emoji=False)
+    warns = [(r.stratum, w) for r in results for w in r.warnings if not _headline(w)]
     if warns:
         lines = "\n".join(f"• {escape(f'[{s}] ' if s is not None else '')}{escape(w)}"
                           for s, w in warns)
         console.print(Panel(lines, title="[bold]warnings[/bold]", border_style="red",
-                            title_align="left"))
+                            title_align="left"), emoji=False)
+
+
+HEADLINE = ("carries", "do not report", "capture heterogeneity", "model choice is uncertain")
+
+
+def _headline(warning: str) -> bool:
+    """Warnings that change what the number means: printed in red under the estimate, not
+    only in the panel below (dga's prior-driven saturated graph, an unbounded estimate,
+    heterogeneity the chosen model leaves out, a close runner-up)."""
+    return (any(h in warning for h in HEADLINE) and not warning.startswith("[")
+            and "interval repeats the selection and includes this" not in warning)
+
+
+def _note(r: Any) -> str | None:
+    """What to do next, when the interval is conditional on a model a search chose."""
+    det = r.details or {}
+    if r.method != "loglinear" or r.estimate is None or not det.get("search"):
+        return None
+    if r.interval and "repeating the model selection" in r.interval:
+        return None
+    return (f"this interval assumes that {r.model} is the true model. To allow for the "
+            "choice of model use --interval bca (repeats the selection); for people who are "
+            "easier to find than others, --heterogeneity search; with linked lists, --strata "
+            "on a field that may change who gets recorded (place, affiliation, year). If "
+            "these disagree, report the spread, not one number.")
 
 
 def _fitnum(v: Any) -> str:

@@ -90,8 +90,10 @@ def _base(table: CaptureTable, model: str | None,
 
 def fit_heterogeneity(table: CaptureTable, kind: str, model: str | None = None,
                       equal_lists: bool = False, theta: float | None = None,
-                      bic_n: str = "cases") -> tuple[ModelFit, dict[str, Any]]:
-    """Fit a log-linear heterogeneity model (every kind but ``normal``)."""
+                      bic_n: str = "cases",
+                      check: str = "full") -> tuple[ModelFit, dict[str, Any]]:
+    """Fit a log-linear heterogeneity model (every kind but ``normal``); ``check`` as
+    :func:`factfinder.estimate.loglinear.fit_design`."""
     base, names, label = _base(table, model, equal_lists)
     nbcap = table.design().sum(axis=1)
     cols, cnames = het_columns(nbcap, kind, table.k, theta)
@@ -102,7 +104,7 @@ def fit_heterogeneity(table: CaptureTable, kind: str, model: str | None = None,
     dropped: list[str] = []
     while True:
         X = np.hstack([base, cols]) if cols.shape[1] else base
-        fit = fit_design(table, X, name, None, bic_n, "full", names + cnames)
+        fit = fit_design(table, X, name, None, bic_n, check, names + cnames)
         if kind != "chao" or fit.poisson is None or not cnames:
             break
         eta = fit.poisson.beta[base.shape[1]:]
@@ -113,6 +115,7 @@ def fit_heterogeneity(table: CaptureTable, kind: str, model: str | None = None,
         keep = [i for i in range(len(cnames)) if i != neg[0]]
         cols = cols[:, keep]
         cnames = [cnames[i] for i in keep]
+    fit.spec = {"kind": kind, "model": model, "equal_lists": equal_lists, "theta": theta}
     details = {"heterogeneity": kind, "columns": cnames,
                "coefficients": dict(zip(names + cnames, [round(float(b), 6) for b in
                                                          fit.poisson.beta], strict=True))
@@ -140,7 +143,7 @@ def _normal_mu(param: np.ndarray, base: np.ndarray, nbcap: np.ndarray, k: int) -
 
 
 def fit_normal(table: CaptureTable, model: str | None = None, equal_lists: bool = False,
-               level: float = 0.95) -> Estimate:
+               level: float = 0.95, interval: bool = True) -> Estimate:
     """Rivest's (2011) normal heterogeneity model, as Rcapture's closedpCI(h = "Normal")."""
     from scipy.stats import norm
 
@@ -162,9 +165,13 @@ def fit_normal(table: CaptureTable, model: str | None = None, equal_lists: bool 
     n = table.observed
     f0 = math.exp(b0)
     est = n + f0
-    hess = _hessian(dev, param)
     warnings = list(checks.table_warnings(table))
     se: float | None = None
+    if not interval:  # a bootstrap replicate: the estimate alone
+        ok = math.isfinite(est) and est <= 1e4 * max(n, 1)
+        return Estimate("loglinear", est if ok else None, observed=n,
+                        model=f"{label}, heterogeneity Normal")
+    hess = _hessian(dev, param)
     try:
         cov = np.linalg.inv(hess)
         var = f0 + f0 * f0 * float(cov[0, 0])
@@ -224,17 +231,52 @@ def _hessian(f: Any, x: np.ndarray, eps: float = 1e-3) -> np.ndarray:
     return 0.5 * (out + out.T)
 
 
+def chao_design(table: CaptureTable, model: str | None,
+                equal_lists: bool) -> tuple[np.ndarray, list[int]]:
+    """Chao's model with every η column, and the indices of those columns (they may not be
+    negative: see :func:`factfinder.estimate.intervals.profile_loglik`)."""
+    base, _, _ = _base(table, model, equal_lists)
+    cols, _ = het_columns(table.design().sum(axis=1), "chao", table.k, None)
+    X = np.hstack([base, cols])
+    return X, list(range(base.shape[1], X.shape[1]))
+
+
+def refit_function(kind: str, model: str | None, equal_lists: bool, theta: float | None,
+                   bic_n: str) -> Any:
+    """Table → (N̂, name) for one heterogeneity model (the bootstrap's refit): Chao's η's
+    are re-checked for sign on every replicate; ``math.inf`` when N is unbounded."""
+
+    def refit(rep: CaptureTable) -> tuple[float, str]:
+        if kind == "normal":
+            e = fit_normal(rep, model, equal_lists, interval=False)
+            return (e.estimate if e.estimate is not None else math.inf), e.model or ""
+        fit, _ = fit_heterogeneity(rep, kind, model, equal_lists, theta, bic_n,
+                                   check="screen")
+        return (fit.estimate if fit.status != "unbounded" else math.inf), fit.name
+
+    return refit
+
+
 def estimate_heterogeneity(table: CaptureTable, kind: str, model: str | None = None,
                            equal_lists: bool = False, theta: float | None = None,
                            bic_n: str = "cases", interval: str = "profile",
-                           level: float = 0.95) -> Estimate:
+                           level: float = 0.95, bootstrap: int = 200, seed: int | None = 0,
+                           resample: str = "observed") -> Estimate:
     from factfinder.estimate import intervals
 
     kind = kind.lower()
     if kind not in KINDS and kind != "none":
         raise ValueError(f"heterogeneity must be one of {', '.join(KINDS)}, not {kind!r}")
     if kind == "normal":
-        return fit_normal(table, model, equal_lists, level)
+        result = fit_normal(table, model, equal_lists, level)
+        if interval in ("bootstrap", "bca") and result.estimate is not None:
+            boot = _bootstrap_normal(table, result, model, equal_lists, level, bootstrap,
+                                     seed, resample, interval)
+            result.lower, result.upper = _r(boot.lower), _r(boot.upper)
+            result.interval = boot.how
+            result.details["bootstrap"] = boot.to_dict()
+            result.warnings += boot.warnings
+        return result
     fit, details = fit_heterogeneity(table, kind, model, equal_lists, theta, bic_n)
     warnings = list(fit.warnings)
     est: float | None = fit.estimate
@@ -243,17 +285,155 @@ def estimate_heterogeneity(table: CaptureTable, kind: str, model: str | None = N
     if fit.status == "unbounded":
         est = None
     elif interval == "profile":
-        prof = intervals.profile_interval(table, fit.X, level, fit.estimate)
+        if kind == "chao":
+            X, nonneg = chao_design(table, model, equal_lists)
+            prof = intervals.profile_interval(table, X, level, fit.estimate, nonneg=nonneg)
+        else:
+            prof = intervals.profile_interval(table, fit.X, level, fit.estimate)
         lower, upper, how = prof.lower, prof.upper, "profile likelihood (multinomial)"
+        if kind == "chao":
+            how += ", negative η set to 0 at every point"
         details["profile"] = prof.to_dict()
         warnings += prof.warnings
-    elif interval in ("lognormal", "bootstrap"):
-        if interval == "bootstrap":
-            warnings.append("bootstrap intervals are for log-linear model selection; a "
-                            "log-normal interval is given for the heterogeneity model")
+    elif interval in ("bootstrap", "bca"):
+        boot = intervals.bootstrap_interval(
+            table, fit, level=level, replicates=bootstrap, seed=seed, resample=resample,
+            kind="bca" if interval == "bca" else "percentile",
+            refit=refit_function(kind, model, equal_lists, theta, bic_n))
+        lower, upper, how = boot.lower, boot.upper, boot.how
+        details["bootstrap"] = boot.to_dict()
+        warnings += boot.warnings
+    elif interval == "lognormal":
         lower, upper = intervals.lognormal_interval(table.observed, fit.estimate, fit.se,
                                                     level)
         how = "log-normal (Chao 1987)"
     return Estimate("loglinear", _r(est), _r(lower), _r(upper), level, table.observed,
                     fit.name, fit=fit.fit_dict(), warnings=warnings, interval=how,
                     details=details)
+
+
+def _bootstrap_normal(table: CaptureTable, result: Estimate, model: str | None,
+                      equal_lists: bool, level: float, replicates: int, seed: int | None,
+                      resample: str, interval: str) -> Any:
+    from factfinder.estimate import intervals
+
+    if resample == "fitted":
+        raise ValueError("the parametric bootstrap is not available for the normal model")
+    assert result.estimate is not None
+    stub = ModelFit(result.model or "normal", None, result.estimate, None, 0.0, 0, 0.0, 0.0,
+                    0, True)
+    return intervals.bootstrap_interval(
+        table, stub, level=level, replicates=replicates, seed=seed, resample=resample,
+        kind="bca" if interval == "bca" else "percentile",
+        refit=refit_function("normal", model, equal_lists, None, "cases"))
+
+
+SEARCH_KINDS = ("chao", "darroch", "poisson", "gamma")
+
+
+def heterogeneity_candidates(table: CaptureTable, bic_n: str = "cases",
+                             theta: float | None = None,
+                             interactions: str | None = None) -> list[ModelFit]:
+    """Rcapture's ``closedp`` set: M0, and Mh and Mth with each heterogeneity term (Chao,
+    Darroch, Poisson, Gamma), and — when ``interactions`` names the best log-linear model —
+    that model's interactions with each term (as ``closedpCI(mX = …, h = …)``). The normal
+    model is left out of searches (it is not a Poisson GLM and is slow to fit)."""
+    out: list[ModelFit] = []
+    m0, _ = fit_heterogeneity(table, "none", None, True, None, bic_n, check="screen")
+    out.append(m0)
+    n_cells = 2 ** table.k - 1
+    for kind in SEARCH_KINDS:
+        specs: list[tuple[str | None, bool]] = [(None, True), (None, False)]
+        if interactions:
+            specs.append((interactions, False))
+        for model, eq in specs:
+            fit, _ = fit_heterogeneity(table, kind, model, eq, theta, bic_n, check="screen")
+            if fit.n_params <= n_cells:
+                fit.poisson = None
+                fit.X = None
+                out.append(fit)
+    return out
+
+
+def search_heterogeneity(table: CaptureTable, criterion: str = "bic", bic_n: str = "cases",
+                         max_order: int | None = None, starts: int = 4, seed: int | None = 0,
+                         theta: float | None = None) -> tuple[list[ModelFit], dict[str, Any]]:
+    """The log-linear search's candidates together with :func:`heterogeneity_candidates`
+    (built on the best log-linear model's interactions), ranked by ``criterion``: AIC and
+    BIC are comparable since every model is a Poisson GLM of the same cells."""
+    from factfinder.estimate import search
+
+    if table.k < 3:
+        raise ValueError("a heterogeneity search needs at least 3 lists")
+    found = search.search(table, criterion=criterion, bic_n=bic_n, max_order=max_order,
+                          starts=starts, seed=seed)
+    inter = None
+    if found.ranked and found.ranked[0].model:
+        inter = model_name(found.ranked[0].model, table.lists)
+    het = heterogeneity_candidates(table, bic_n, theta, inter)
+    ranked, dropped = search._rank([*found.ranked, *het], criterion)
+    details = dict(found.details)
+    details["search"] += (" and Rcapture's heterogeneity models (M0; Mh, Mth"
+                          + (f", Mth + {inter}" if inter else "")
+                          + " with Chao, Darroch, Poisson, Gamma)")
+    details["models_fitted"] += len(het)
+    details["models_unbounded"] += dropped
+    return ranked, details
+
+
+def search_refit(criterion: str, bic_n: str, max_order: int | None, starts: int,
+                 seed: int | None, theta: float | None) -> Any:
+    """Table → (N̂, name) of the best model of :func:`search_heterogeneity` (bootstrap)."""
+
+    def refit(rep: CaptureTable) -> tuple[float, str]:
+        ranked, _ = search_heterogeneity(rep, criterion, bic_n, max_order, starts, seed,
+                                         theta)
+        if not ranked:
+            return math.inf, "(none)"
+        return ranked[0].estimate, ranked[0].name
+
+    return refit
+
+
+def residual_heterogeneity(table: CaptureTable, chosen: ModelFit, bic_n: str = "cases",
+                           alpha: float = 0.05, change: float = 0.05) -> str | None:
+    """Rcapture-style check of the chosen log-linear model for heterogeneity it leaves out.
+
+    Each heterogeneity term (Chao, Darroch, Poisson, Gamma) is added to the chosen model's
+    list effects and interactions (Mth + interactions); a warning is returned when at least
+    one lowers the deviance significantly (likelihood-ratio test at ``alpha``, one degree of
+    freedom per added column) *and* moves N̂ by more than ``change`` (relative). Neither
+    condition alone is worth a warning: a significant term that leaves N̂ where it was does
+    not change the answer, and a different N̂ from a term the data do not support is the
+    prior talking."""
+    from scipy.stats import chi2
+
+    if table.k < 3 or chosen.model is None or chosen.status != "ok":
+        return None
+    inter = model_name(chosen.model, table.lists) if chosen.model else None
+    better = []
+    for kind in SEARCH_KINDS:
+        try:
+            fit, det = fit_heterogeneity(table, kind, inter, False, None, bic_n,
+                                         check="screen")
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        added = fit.n_params - chosen.n_params
+        if fit.status != "ok" or added < 1 or fit.df < 0:
+            continue
+        drop = chosen.deviance - fit.deviance
+        p = float(chi2.sf(drop, added)) if drop > 0 else 1.0
+        if p < alpha:
+            better.append((LABELS[kind], fit.estimate, fit.deviance, p))
+    if not any(abs(b[1] - chosen.estimate) > change * chosen.estimate for b in better):
+        return None
+    better.sort(key=lambda b: b[2])
+    name, est, dev, p = better[0]
+    others = ", ".join(f"{b[0]} {b[1]:,.0f}" for b in better[1:])
+    return (f"capture heterogeneity: adding Rcapture's {name} term to the chosen model lowers "
+            f"the deviance from {chosen.deviance:.2f} to {dev:.2f} (p = {p:.2g}) and moves the "
+            f"estimate to {est:,.0f} (vs {chosen.estimate:,.0f})"
+            + (f"; also {others}" if others else "")
+            + ": people differ in how findable they are — compare the heterogeneity models "
+            "(--heterogeneity search, or chao/darroch/normal with --model) and report the "
+            "spread")

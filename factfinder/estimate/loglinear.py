@@ -34,9 +34,9 @@ from factfinder.estimate.models import (
 from factfinder.estimate.result import Estimate
 from factfinder.estimate.table import CaptureTable
 
-CRITERIA = ("aic", "bic")
+CRITERIA = ("aic", "bic", "stepwise")
 BIC_N = ("cases", "cells")
-INTERVALS = ("profile", "bootstrap", "lognormal", "none")
+INTERVALS = ("profile", "bootstrap", "bca", "lognormal", "none")
 SCREEN_MU = 1e-7  # an empty cell fitted below this: the MLE may not exist; check it
 
 
@@ -58,9 +58,10 @@ class ModelFit:
     warnings: list[str] = field(default_factory=list)
     poisson: PoissonFit | None = None
     X: np.ndarray | None = None
+    spec: dict[str, Any] | None = None  # heterogeneity models: kind, model, equal_lists, theta
 
     def criterion(self, which: str) -> float:
-        return self.aic if which == "aic" else self.bic
+        return self.aic if which == "aic" else self.bic  # stepwise: BIC, for display
 
     def fit_dict(self) -> dict[str, float | None]:
         return {"deviance": _r(self.deviance), "df": float(self.df), "aic": _r(self.aic),
@@ -180,37 +181,52 @@ def estimate_loglinear(table: CaptureTable, model: str | None = None, criterion:
     ``heterogeneity`` (chao, darroch, poisson, gamma, normal) adds Rcapture's heterogeneity
     term to the named model (default: independence, i.e. Rcapture's Mth; ``equal_lists``: Mh,
     one capture probability for all lists). ``interval``: profile (multinomial profile
-    likelihood, Rcapture's closedpCI), bootstrap (repeating the model selection; ``resample``
-    observed or fitted cells), lognormal (Chao 1987, from the standard error) or none."""
+    likelihood, Rcapture's closedpCI), bootstrap (percentile, repeating the model selection;
+    ``resample`` observed, multinomial or fitted cells), bca (the same replicates, BCa with a
+    jackknife acceleration), lognormal (Chao 1987, from the standard error) or none."""
     from factfinder.estimate import intervals, search
 
     if criterion not in CRITERIA:
-        raise ValueError(f"criterion must be aic or bic, not {criterion!r}")
+        raise ValueError(f"criterion must be aic, bic or stepwise, not {criterion!r}")
     if interval not in INTERVALS:
         raise ValueError(f"interval must be one of {', '.join(INTERVALS)}, not {interval!r}")
     bic_penalty(table, bic_n)
     if not 0 < level < 1:
         raise ValueError("level must be between 0 and 1")
     table_warn = checks.table_warnings(table)
-    if heterogeneity or equal_lists:
+    het_search = (heterogeneity or "").lower() == "search"
+    if het_search and (model is not None or equal_lists):
+        raise ValueError("heterogeneity=search searches the models: it takes neither a named "
+                         "model nor equal_lists")
+    if (heterogeneity and not het_search) or equal_lists:
         from factfinder.estimate import heterogeneity as het
 
         result = het.estimate_heterogeneity(table, heterogeneity or "none", model=model,
                                             equal_lists=equal_lists, theta=theta,
-                                            bic_n=bic_n, interval=interval, level=level)
+                                            bic_n=bic_n, interval=interval, level=level,
+                                            bootstrap=bootstrap, seed=seed,
+                                            resample=resample)
         result.warnings = table_warn + result.warnings
         return result
 
     details: dict[str, Any] = {"bic_n": bic_n, "criterion": criterion}
     candidates: list[ModelFit] = []
+    nonneg: list[int] | None = None
+    profile_x: np.ndarray | None = None
     if model is not None:
         chosen = fit_model(table, model, bic_n)
         selection = "named"
     else:
-        found = search.search(table, criterion=criterion, bic_n=bic_n, max_order=max_order,
-                              starts=starts, seed=seed)
-        candidates = found.ranked
-        details.update(found.details)
+        if het_search:
+            from factfinder.estimate import heterogeneity as het
+
+            candidates, found_details = het.search_heterogeneity(
+                table, criterion, bic_n, max_order, starts, seed, theta)
+        else:
+            found = search.search(table, criterion=criterion, bic_n=bic_n,
+                                  max_order=max_order, starts=starts, seed=seed)
+            candidates, found_details = found.ranked, found.details
+        details.update(found_details)
         if not candidates:
             return Estimate("loglinear", None, level=level, observed=table.observed,
                             model=None, warnings=table_warn + [
@@ -218,31 +234,59 @@ def estimate_loglinear(table: CaptureTable, model: str | None = None, criterion:
                                 "estimate is unbounded — the lists do not support an "
                                 "estimate"], details=details)
         best = candidates[0]
-        assert best.model is not None
-        chosen = fit_model(table, best.model, bic_n)  # full checks on the winner
-        selection = found.details["search"]
+        if best.spec is not None:  # a heterogeneity model won
+            from factfinder.estimate import heterogeneity as het
+
+            spec = best.spec
+            chosen, het_details = het.fit_heterogeneity(
+                table, spec["kind"], spec["model"], spec["equal_lists"], spec["theta"],
+                bic_n)
+            details["heterogeneity"] = het_details
+            if spec["kind"] == "chao":
+                profile_x, nonneg = het.chao_design(table, spec["model"],
+                                                    spec["equal_lists"])
+        else:
+            assert best.model is not None
+            chosen = fit_model(table, best.model, bic_n)  # full checks on the winner
+        selection = found_details["search"]
     details["selection"] = selection
     warnings = table_warn + chosen.warnings
+    if chosen.spec is None and chosen.status == "ok" and table.k >= 3:
+        from factfinder.estimate import heterogeneity as het
+
+        residual = het.residual_heterogeneity(table, chosen, bic_n)
+        if residual:
+            warnings.append(residual)
     est: float | None = chosen.estimate
     lower = upper = None
     how = None
     if chosen.status == "unbounded":
         est = None
     elif interval == "profile":
-        prof = intervals.profile_interval(table, chosen.X, level, chosen.estimate)
+        prof = intervals.profile_interval(table, profile_x if profile_x is not None
+                                          else chosen.X, level, chosen.estimate,
+                                          nonneg=nonneg)
         lower, upper, how = prof.lower, prof.upper, "profile likelihood (multinomial)"
+        if nonneg:
+            how += ", negative η set to 0 at every point"
         details["profile"] = prof.to_dict()
         warnings += prof.warnings
     elif interval == "lognormal":
         lower, upper = intervals.lognormal_interval(table.observed, chosen.estimate,
                                                     chosen.se, level)
         how = "log-normal (Chao 1987)"
-    elif interval == "bootstrap":
+    elif interval in ("bootstrap", "bca"):
+        refit = None
+        if het_search:
+            from factfinder.estimate import heterogeneity as het
+
+            refit = het.search_refit(criterion, bic_n, max_order, starts, seed, theta)
         boot = intervals.bootstrap_interval(
             table, chosen, level=level, replicates=bootstrap, seed=seed,
-            reselect=None if model is not None else dict(
+            reselect=None if model is not None or het_search else dict(
                 criterion=criterion, bic_n=bic_n, max_order=max_order, starts=starts),
-            resample=resample)
+            resample=resample, kind="bca" if interval == "bca" else "percentile",
+            refit=refit, refit_selects=True)
         lower, upper = boot.lower, boot.upper
         how = boot.how
         details["bootstrap"] = boot.to_dict()
@@ -269,9 +313,9 @@ def estimate_loglinear(table: CaptureTable, model: str | None = None, criterion:
                     f"{criterion.upper()} points and estimates {runner.estimate:,.0f} "
                     f"(vs {chosen.estimate:,.0f})" + (
                         "; the bootstrap interval repeats the selection and includes this"
-                        if interval == "bootstrap" else
+                        if interval in ("bootstrap", "bca") else
                         "; a bootstrap interval that repeats the selection (--interval "
-                        "bootstrap) accounts for this"))
+                        "bca) accounts for this"))
         details["bic_n_value"] = table.observed if bic_n == "cases" else 2 ** table.k - 1
     return Estimate("loglinear", _r(est, 2) if est is not None else None, _r(lower, 2),
                     _r(upper, 2), level, table.observed, chosen.name, models_out,

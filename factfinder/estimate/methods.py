@@ -5,10 +5,10 @@ Methods:
 * ``lincoln-petersen``, ``chapman`` — two lists (:mod:`factfinder.estimate.twolist`);
   options ``level``, ``interval`` (lognormal | wald).
 * ``loglinear`` — log-linear models (:mod:`factfinder.estimate.loglinear`); options
-  ``model``, ``criterion``, ``bic_n``, ``heterogeneity`` (chao | darroch | poisson | gamma |
-  normal), ``equal_lists``, ``theta``, ``interval`` (profile | bootstrap | lognormal | none),
-  ``bootstrap``, ``resample`` (observed | fitted), ``seed``, ``level``, ``max_order``,
-  ``starts``.
+  ``model``, ``criterion`` (bic | aic | stepwise), ``bic_n``, ``heterogeneity`` (chao |
+  darroch | poisson | gamma | normal | search), ``equal_lists``, ``theta``, ``interval``
+  (profile | bootstrap | bca | lognormal | none), ``bootstrap``, ``resample`` (observed |
+  multinomial | fitted), ``seed``, ``level``, ``max_order``, ``starts``.
 * ``loglinear-chao``, ``loglinear-darroch``, ``loglinear-poisson``, ``loglinear-gamma``,
   ``loglinear-normal`` — shorthands for ``loglinear`` with that ``heterogeneity``.
 * ``dga`` — Bayesian model averaging over decomposable graphs
@@ -42,7 +42,7 @@ def estimate(table: CaptureTable, method: str = "loglinear", **options: Any) -> 
 
         allowed = {"level", "interval"}
         _check(name, options, allowed)
-        if options.get("interval") in ("profile", "bootstrap", "none"):
+        if options.get("interval") in ("profile", "bootstrap", "bca", "none"):
             options.pop("interval")
         fn = twolist.lincoln_petersen if name == "lincoln-petersen" else twolist.chapman
         return fn(table, **options)

@@ -227,3 +227,15 @@ def test_search_screen_agrees_with_the_linear_programme(name):
         statuses.add(f.status)
     if name == "cormack":
         assert statuses == {"ok", "boundary", "unbounded"}
+
+
+@pytest.mark.parametrize("name, model", [("western", "A:E"), ("korea", "b:c"),
+                                         ("new_orleans_185", "D:E")])
+def test_stepwise_selection_reproduces_the_published_choices(published, name, model):
+    """Chan, Silverman & Vincent's stepwise procedure (SparseMSE::stepwisefit), which the
+    published Western, Korea (268.78) and New Orleans figures come from."""
+    ref = entry(published, name, model=model)
+    e = estimate(table(name), "loglinear", criterion="stepwise")
+    assert e.model == model
+    assert "stepwise" in e.details["search"]
+    same(e.estimate, ref["N"])
