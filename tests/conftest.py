@@ -31,6 +31,16 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _dispose_idle_connections() -> Iterator[None]:
+    """In-process CLI calls each open an engine; close their idle connections after every test
+    so that PostgreSQL's connection limit is never reached."""
+    yield
+    from factfinder.db.database import dispose_idle
+
+    dispose_idle()
+
+
 @pytest.fixture(params=ENGINES)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":

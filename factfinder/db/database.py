@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,15 @@ from sqlalchemy.pool import NullPool, QueuePool
 from factfinder.db.dialect import Dialect, dialect_for
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_OPEN: weakref.WeakSet[Database] = weakref.WeakSet()
+
+
+def dispose_idle() -> None:
+    """Close the idle pooled connections of every open case database (they reconnect when used
+    again). For long-lived processes that open many databases, such as a test run: each CLI call
+    made in-process opens its own engine, and PostgreSQL allows only so many connections."""
+    for db in list(_OPEN):
+        db.engine.dispose()
 
 
 class Database:
@@ -30,6 +40,7 @@ class Database:
         self.backend = parsed.get_backend_name()
         self.dialect: Dialect = dialect_for(self.backend)
         self.engine = self._make_engine(url)
+        _OPEN.add(self)
         if migrate:
             self.upgrade()
 
