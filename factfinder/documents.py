@@ -20,6 +20,18 @@ class DocumentFilter:
     include_pages: bool = True
     limit: int | None = None
     offset: int = 0
+    exclude_protected: bool = False  # leave out protected documents (web submissions)
+
+
+# Protected documents (submissions from families and witnesses) carry ``"protected": true`` in
+# their ``meta`` JSON (written with ``json.dumps``, so always with this spacing).
+PROTECTED_MARK = '%"protected": true%'
+
+
+def protected_pks(conn: Connection) -> set[int]:
+    """Primary keys of the protected documents."""
+    return {int(r[0]) for r in conn.execute(
+        select(documents.c.pk).where(documents.c.meta.like(PROTECTED_MARK)))}
 
 
 def _summary(row: Any) -> dict[str, Any]:
@@ -57,6 +69,8 @@ def list_documents(conn: Connection, flt: DocumentFilter | None = None) -> list[
         query = query.where(documents.c.parent_id == flt.parent_id)
     if flt.duplicates_only:
         query = query.where(documents.c.duplicate_group.is_not(None))
+    if flt.exclude_protected:
+        query = query.where(documents.c.meta.not_like(PROTECTED_MARK))
     query = query.order_by(documents.c.pk).offset(flt.offset)
     if flt.limit:
         query = query.limit(flt.limit)

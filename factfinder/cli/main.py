@@ -251,28 +251,62 @@ def search(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="Hits per page.")] = 10,
     page: Annotated[int, typer.Option(help="Page of hits, from 1.")] = 1,
+    kind: Annotated[list[str] | None, typer.Option(
+        help="Only documents of this kind (repeat for several).")] = None,
+    publisher: Annotated[str | None, typer.Option(
+        help="Only documents from this publisher (site name, exactly).")] = None,
+    since: Annotated[str | None, typer.Option(
+        help="Only documents published on or after this date (2019, 2019-11, 2019-11-16).")
+    ] = None,
+    until: Annotated[str | None, typer.Option(
+        help="Only documents published on or before this date (same forms as --since).")
+    ] = None,
+    entity: Annotated[str | None, typer.Option(
+        help="Only documents mentioning this entity id.")] = None,
+    event_type: Annotated[str | None, typer.Option(
+        help="Only documents with an extracted event of this type (execution, …).")] = None,
+    facets: Annotated[bool, typer.Option(
+        "--facets", help="Also print the facet counts of all matching documents.")] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Full-text search, ranked, with snippets."""
+    """Full-text search, ranked, with snippets; filters and facet counts."""
+    from factfinder.search import FACETS, SearchFilter
     from factfinder.search import search as run_search
 
     _, database, _ = open_case(db)
-    results = run_search(database, query, limit=limit, offset=(max(page, 1) - 1) * limit)
+    flt = SearchFilter(kinds=tuple(kind or ()), publisher=publisher, since=since, until=until,
+                       entity=entity, event_type=event_type)
+    results = run_search(database, query, limit=limit, offset=(max(page, 1) - 1) * limit,
+                         flt=flt, with_facets=facets)
     if json_out:
-        print_json({"query": results.query, "total": results.total, "hits": results.hits})
+        out: dict[str, object] = {"query": results.query, "total": results.total,
+                                  "hits": results.hits}
+        if facets:
+            out["facets"] = results.facets
+        print_json(out)
         return
     console.print(f"{results.total} document(s) match {escape(query)!s}")
     for i, hit in enumerate(results.hits, start=(max(page, 1) - 1) * limit + 1):
         console.print(f"\n[bold]{i}. {escape(hit['title'] or '(untitled)')}[/bold] "
                       f"[dim]{hit['id']} {hit['published'] or ''}[/dim]")
         snippet = hit["snippet"]
-        out, pos = [], 0
+        parts, pos = [], 0
         for s, e in hit["highlights"]:
-            out.append(escape(snippet[pos:s]))
-            out.append(f"[bold yellow]{escape(snippet[s:e])}[/bold yellow]")
+            parts.append(escape(snippet[pos:s]))
+            parts.append(f"[bold yellow]{escape(snippet[s:e])}[/bold yellow]")
             pos = e
-        out.append(escape(snippet[pos:]))
-        console.print("   " + "".join(out), soft_wrap=True)
+        parts.append(escape(snippet[pos:]))
+        console.print("   " + "".join(parts), soft_wrap=True)
+    if facets:
+        console.print("\n[bold]Facets[/bold]")
+        for name in FACETS:
+            values = results.facets.get(name) or []
+            if not values:
+                continue
+            shown = ", ".join(
+                f"{escape(v['name'])} ({v['type']}, {v['value']}) {v['count']}"
+                if name == "entity" else f"{escape(v['value'])} {v['count']}" for v in values)
+            console.print(f"  {name.replace('_', ' ')}: {shown}", soft_wrap=True)
 
 
 @app.command()

@@ -49,9 +49,17 @@ class Dialect:
         """Serialise writers that append to the custody chain."""
 
     def search(
-        self, conn: Connection, query: str, limit: int, offset: int
+        self, conn: Connection, query: str, limit: int, offset: int,
+        where: str = "", params: dict[str, object] | None = None,
     ) -> tuple[list[SearchHit], int]:
-        """A page of ranked hits with snippets, and the total number of matching documents."""
+        """A page of ranked hits with snippets, and the total number of matching documents.
+        ``where``: an extra SQL condition on the ``documents`` table (its columns written
+        ``documents.x``), with its bound ``params`` (whose names must not start with ``q``)."""
+        raise NotImplementedError
+
+    def match_sql(self, query: str) -> tuple[str, dict[str, object]] | None:
+        """A subquery selecting the ``pk`` of every document matching ``query`` (for facet
+        counts), with its parameters; None when the query can match nothing."""
         raise NotImplementedError
 
 
@@ -85,27 +93,39 @@ class SQLiteDialect(Dialect):
         return None
 
     def search(
-        self, conn: Connection, query: str, limit: int, offset: int
+        self, conn: Connection, query: str, limit: int, offset: int,
+        where: str = "", params: dict[str, object] | None = None,
     ) -> tuple[list[SearchHit], int]:
         fts = to_fts5_query(query)
         if not fts:
             return [], 0
+        # filters: a join on documents, driven by the full-text match
+        join = " JOIN documents ON documents.pk = documents_fts.rowid" if where else ""
+        extra = f" AND ({where})" if where else ""
         rows = conn.execute(
             text(
-                "SELECT rowid, bm25(documents_fts, 5.0, 1.0) AS rank, "
+                "SELECT documents_fts.rowid, bm25(documents_fts, 5.0, 1.0) AS rank, "
                 f"snippet(documents_fts, 1, '{HL_START}', '{HL_END}', '…', 24) "
-                "FROM documents_fts WHERE documents_fts MATCH :q "
+                f"FROM documents_fts{join} WHERE documents_fts MATCH :q{extra} "
                 "ORDER BY rank LIMIT :limit OFFSET :offset"
             ),
-            {"q": fts, "limit": limit, "offset": offset},
+            {**(params or {}), "q": fts, "limit": limit, "offset": offset},
         )
         hits = [SearchHit(int(r[0]), -float(r[1]), str(r[2] or "")) for r in rows]
         if not hits and not offset:
             return hits, 0
         total = conn.execute(
-            text("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH :q"), {"q": fts}
+            text(f"SELECT count(*) FROM documents_fts{join} "
+                 f"WHERE documents_fts MATCH :q{extra}"),
+            {**(params or {}), "q": fts},
         ).scalar_one()
         return hits, int(total)
+
+    def match_sql(self, query: str) -> tuple[str, dict[str, object]] | None:
+        fts = to_fts5_query(query)
+        if not fts:
+            return None
+        return "SELECT rowid FROM documents_fts WHERE documents_fts MATCH :q", {"q": fts}
 
 
 # ts_headline re-parses the text, so it is run only on the page of hits, over a bounded prefix.
@@ -146,15 +166,17 @@ class PostgresDialect(Dialect):
         return sorted(int(r[0]) for r in rows)
 
     def search(
-        self, conn: Connection, query: str, limit: int, offset: int
+        self, conn: Connection, query: str, limit: int, offset: int,
+        where: str = "", params: dict[str, object] | None = None,
     ) -> tuple[list[SearchHit], int]:
+        extra = f" AND ({where})" if where else ""
         # One scan ranks the matches and counts them (a window count), then snippets are made
         # for the page of hits only.
         rows = conn.execute(
             text(
                 "WITH q AS (SELECT websearch_to_tsquery('english', :q) AS tsq), "
                 "hits AS (SELECT pk, ts_rank(search_tsv, q.tsq) AS rank, count(*) OVER () AS n "
-                "FROM documents, q WHERE search_tsv @@ q.tsq "
+                f"FROM documents, q WHERE search_tsv @@ q.tsq{extra} "
                 "ORDER BY rank DESC, pk LIMIT :limit OFFSET :offset) "
                 "SELECT hits.pk, hits.rank, hits.n, ts_headline('english', "
                 "left(d.text, 100000), q.tsq, "
@@ -162,17 +184,21 @@ class PostgresDialect(Dialect):
                 "MaxFragments=2, FragmentDelimiter=\" … \"') "
                 "FROM hits JOIN documents d ON d.pk = hits.pk, q ORDER BY hits.rank DESC, hits.pk"
             ),
-            {"q": query, "limit": limit, "offset": offset},
+            {**(params or {}), "q": query, "limit": limit, "offset": offset},
         ).all()
         hits = [SearchHit(int(r[0]), float(r[1]), str(r[3] or "")) for r in rows]
         if rows or not offset:
             return hits, int(rows[0][2]) if rows else 0
         total = conn.execute(
             text("SELECT count(*) FROM documents "
-                 "WHERE search_tsv @@ websearch_to_tsquery('english', :q)"),
-            {"q": query},
+                 f"WHERE search_tsv @@ websearch_to_tsquery('english', :q){extra}"),
+            {**(params or {}), "q": query},
         ).scalar_one()
         return hits, int(total)
+
+    def match_sql(self, query: str) -> tuple[str, dict[str, object]] | None:
+        return ("SELECT pk FROM documents "
+                "WHERE search_tsv @@ websearch_to_tsquery('english', :q)", {"q": query})
 
 
 def dialect_for(backend: str) -> Dialect:

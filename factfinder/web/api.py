@@ -3,14 +3,15 @@ with protected persons passed through ``redact``. The schema is at /openapi.json
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from factfinder.documents import DocumentFilter, count_documents, list_documents
 from factfinder.entities.query import list_entities
-from factfinder.search import search
+from factfinder.search import SearchFilter, search
 from factfinder.web import data
+from factfinder.web.auth import can_see_protected, current_user
 from factfinder.web.render import redact_json
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -27,7 +28,8 @@ def api_documents(request: Request, limit: int = Query(100, ge=1, le=1000),
     """Documents in ingestion order (summaries, no text); ``kind``: only that kind."""
     with request.app.state.db.read() as conn:
         return _out(request, list_documents(conn, DocumentFilter(
-            kind=kind or None, limit=limit, offset=offset)))
+            kind=kind or None, limit=limit, offset=offset,
+            exclude_protected=not can_see_protected(current_user(request)))))
 
 
 @router.get("/documents/counts")
@@ -42,7 +44,8 @@ def api_document(request: Request, doc_id: str) -> dict[str, Any]:
     """A document with its text, provenance and relations."""
     with request.app.state.db.read() as conn:
         try:
-            view = data.document_view(conn, doc_id)
+            view = data.document_view(
+                conn, doc_id, show_protected=can_see_protected(current_user(request)))
         except data.Missing as exc:
             raise HTTPException(404, "no such document") from exc
     return _out(request, view["document"])
@@ -55,18 +58,35 @@ def api_document_view(request: Request, doc_id: str) -> dict[str, Any]:
     original, and the page it was cut from."""
     with request.app.state.db.read() as conn:
         try:
-            return _out(request, data.document_view(conn, doc_id))
+            return _out(request, data.document_view(
+                conn, doc_id, show_protected=can_see_protected(current_user(request))))
         except data.Missing as exc:
             raise HTTPException(404, "no such document") from exc
 
 
 @router.get("/search")
 def api_search(request: Request, q: str, limit: int = Query(10, ge=1, le=100),
-               offset: int = Query(0, ge=0)) -> dict[str, Any]:
-    """Full-text search; ``highlights`` are [start, end) offsets into each ``snippet``."""
-    results = search(request.app.state.db, q, limit=limit, offset=offset)
-    return _out(request, {"query": results.query, "total": results.total,
-                          "hits": results.hits})
+               offset: int = Query(0, ge=0),
+               kind: Annotated[list[str] | None, Query()] = None,
+               publisher: str | None = None, since: str | None = None,
+               until: str | None = None, entity: str | None = None,
+               event_type: str | None = None, facets: bool = True) -> dict[str, Any]:
+    """Full-text search; ``highlights`` are [start, end) offsets into each ``snippet``.
+    Filters: ``kind`` (repeatable), ``publisher`` (site name), ``since`` / ``until``
+    (published date prefix, inclusive), ``entity`` (an entity id mentioned), ``event_type``
+    (an extracted event's type). ``facets``: counts of all matching documents (``total``, and
+    top values of ``kind``, ``publisher``, ``year``, ``event_type``, ``entity``)."""
+    flt = SearchFilter(kinds=tuple(k for k in (kind or []) if k), publisher=publisher or None,
+                       since=since or None, until=until or None, entity=entity or None,
+                       event_type=event_type or None,
+                       exclude_protected=not can_see_protected(current_user(request)))
+    results = search(request.app.state.db, q, limit=limit, offset=offset, flt=flt,
+                     with_facets=facets)
+    out: dict[str, Any] = {"query": results.query, "total": results.total,
+                           "hits": results.hits}
+    if facets:
+        out["facets"] = results.facets
+    return _out(request, out)
 
 
 @router.get("/entities")

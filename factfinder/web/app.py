@@ -70,10 +70,12 @@ def create_app(db: Database, store: EvidenceStore | None = None, *, auth: bool =
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    from factfinder.web import api, pages
+    from factfinder.web import api, pages, review, submit
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(review.router)
+    submit.install(app)
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     if auth:  # last: its middleware is the outermost, nothing runs before the access check
         from factfinder.web.auth import install_auth

@@ -33,11 +33,18 @@ def document_items(conn: Connection, doc_id: str) -> dict[str, list[dict[str, An
     return {k: list_items(conn, ItemFilter(kind=k, document_id=doc_id)) for k in KINDS}
 
 
-def document_view(conn: Connection, doc_id: str) -> dict[str, Any]:
+def is_protected(doc: dict[str, Any]) -> bool:
+    """A protected document (a submission from the form, factfinder/web/submit.py)."""
+    return (doc.get("meta") or {}).get("protected") is True
+
+
+def document_view(conn: Connection, doc_id: str, show_protected: bool = False,
+                  ) -> dict[str, Any]:
     """A document with its extractions and its provenance (custody entries of its original,
-    near-duplicates, the page it was cut from)."""
+    near-duplicates, the page it was cut from). A protected document is ``Missing`` unless
+    ``show_protected`` (fails closed: callers pass ``can_see_protected(user)``)."""
     doc = get_document(conn, doc_id)
-    if doc is None:
+    if doc is None or (is_protected(doc) and not show_protected):
         raise Missing(f"no document {doc_id}")
     sha = doc["original"]["sha256"]
     parent = get_document(conn, doc["parent_id"]) if doc.get("parent_id") else None

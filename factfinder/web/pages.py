@@ -5,16 +5,17 @@ and gets only the fragment it swaps."""
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from factfinder.documents import DocumentFilter, count_documents, get_document, list_documents
 from factfinder.entities.query import list_entities
-from factfinder.search import search
+from factfinder.search import SearchFilter, search
 from factfinder.web import data
-from factfinder.web.auth import require_protected
+from factfinder.web.auth import can_see_protected, current_user, require_protected
 from factfinder.web.render import redact_json
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -33,32 +34,88 @@ def _htmx(request: Request) -> bool:
 @router.get("/")
 def home(request: Request, page: int = Query(1, ge=1), kind: str | None = None) -> Response:
     with request.app.state.db.read() as conn:
-        docs = list_documents(conn, DocumentFilter(kind=kind or None, limit=PAGE,
-                                                   offset=(page - 1) * PAGE))
+        docs = list_documents(conn, DocumentFilter(
+            kind=kind or None, limit=PAGE, offset=(page - 1) * PAGE,
+            exclude_protected=not can_see_protected(current_user(request))))
         counts = count_documents(conn)
     return _render(request, "home.html", {
         "docs": docs, "counts": counts, "page": page, "more": len(docs) == PAGE,
         "kind": kind or ""})
 
 
+SEARCH_PAGE = 20
+# facet name → the query parameter that filters on it
+FACET_PARAMS = {"kind": "kind", "publisher": "publisher", "event_type": "event_type",
+                "entity": "entity"}
+
+
+def _search_url(params: list[tuple[str, str]]) -> str:
+    return "/search?" + urlencode([(k, v) for k, v in params if v])
+
+
 @router.get("/search")
-def search_page(request: Request, q: str = "", page: int = Query(1, ge=1)) -> Response:
-    results = search(request.app.state.db, q, limit=20, offset=(page - 1) * 20) \
+def search_page(request: Request, q: str = "", page: int = Query(1, ge=1),
+                kind: Annotated[list[str] | None, Query()] = None,
+                publisher: str = "", since: str = "", until: str = "", entity: str = "",
+                event_type: str = "") -> Response:
+    kinds = [k for k in (kind or []) if k]
+    flt = SearchFilter(kinds=tuple(kinds), publisher=publisher or None, since=since or None,
+                       until=until or None, entity=entity or None,
+                       event_type=event_type or None,
+                       exclude_protected=not can_see_protected(current_user(request)))
+    results = search(request.app.state.db, q, limit=SEARCH_PAGE,
+                     offset=(page - 1) * SEARCH_PAGE, flt=flt, with_facets=True) \
         if q.strip() else None
     words = q.strip().strip('"')
     ents: list[dict[str, Any]] = []
     if results is not None and len(words) >= 3 and not any(c in words for c in '*"()'):
         with request.app.state.db.read() as conn:  # people, places … named like the query
             ents = list_entities(conn, contains=words, limit=10)
-    return _render(request, "search.html", {"q": q, "results": results, "page": page,
-                                            "entities": ents})
+    # the current filters as query parameters; facet links add one, "remove" links drop one
+    current = [("q", q), *[("kind", k) for k in kinds], ("publisher", publisher),
+               ("since", since), ("until", until), ("entity", entity),
+               ("event_type", event_type)]
+    links: dict[str, list[dict[str, Any]]] = {}
+    active: list[dict[str, str]] = []
+    if results is not None:
+        for name, param in FACET_PARAMS.items():
+            rows = []
+            for v in results.facets.get(name, []):
+                chosen = v["value"] in kinds if param == "kind" else \
+                    dict(current).get(param) == v["value"]
+                others = [(k, x) for k, x in current if not (k == param and (
+                    param != "kind" or x == v["value"]))]
+                href = _search_url(others if chosen else [*others, (param, v["value"])])
+                rows.append({**v, "href": href, "chosen": chosen})
+            links[name] = rows
+        # a year narrows the date range to that year
+        links["year"] = [{**v, "chosen": since == until == v["value"], "href": _search_url(
+            [*[(k, x) for k, x in current if k not in ("since", "until")],
+             ("since", v["value"]), ("until", v["value"])])}
+            for v in results.facets.get("year", [])]
+        for k, x in current:
+            if k != "q" and x:
+                label = x
+                if k == "entity":
+                    label = next((e.get("name") or x for e in results.facets.get("entity", [])
+                                  if e["value"] == x), x)
+                active.append({"param": k.replace("_", " "), "value": label,
+                               "href": _search_url([(a, b) for a, b in current
+                                                    if (a, b) != (k, x)])})
+    page_url = {n: _search_url([*current, ("page", str(n))]) for n in (page - 1, page + 1)}
+    return _render(request, "search.html", {
+        "q": q, "results": results, "page": page, "entities": ents, "per_page": SEARCH_PAGE,
+        "f": {"kinds": kinds, "publisher": publisher, "since": since, "until": until,
+              "entity": entity, "event_type": event_type},
+        "facet_links": links, "active": active, "page_url": page_url})
 
 
 @router.get("/documents/{doc_id}")
 def document_page(request: Request, doc_id: str) -> Response:
     try:
         with request.app.state.db.read() as conn:
-            view = data.document_view(conn, doc_id)
+            view = data.document_view(
+                conn, doc_id, show_protected=can_see_protected(current_user(request)))
     except data.Missing as exc:
         raise HTTPException(404, "no such document") from exc
     items = [i for kind in data.KINDS for i in view["items"][kind]]
