@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +51,8 @@ class Database:
         if parsed.get_backend_name() != "sqlite":
             if parsed.drivername == "postgresql":
                 parsed = parsed.set(drivername="postgresql+psycopg")
+            if os.environ.get("FACTFINDER_DB_NULLPOOL"):  # many short-lived engines (tests)
+                return create_engine(parsed, poolclass=NullPool)
             return create_engine(parsed, pool_pre_ping=True)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
