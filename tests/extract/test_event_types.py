@@ -12,23 +12,14 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
-from factfinder.extract.base import Context, Item
 from factfinder.extract.nlp import load_nlp
-from factfinder.extract.registry import extractors
+
+from .test_event_roles import events
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     return load_nlp()
-
-
-def events(nlp: Language, text: str) -> list[Item]:
-    doc = nlp(text)
-    ctx = Context("d", text, published="2019-09-01", publisher="PUB")
-    found: dict[str, list[Item]] = {}
-    for kind, extractor in extractors():
-        found[kind] = extractor(doc, ctx, found)
-    return found["event"]
 
 
 def words(value: Any) -> str:
