@@ -77,8 +77,12 @@ def list_documents(conn: Connection, flt: DocumentFilter | None = None) -> list[
     return [_summary(r) for r in conn.execute(query).mappings()]
 
 
-def count_documents(conn: Connection) -> dict[str, int]:
-    rows = conn.execute(select(documents.c.kind, func.count()).group_by(documents.c.kind)).all()
+def count_documents(conn: Connection, exclude_protected: bool = False) -> dict[str, int]:
+    """How many documents of each kind (``exclude_protected``: not counting protected ones)."""
+    query = select(documents.c.kind, func.count()).group_by(documents.c.kind)
+    if exclude_protected:
+        query = query.where(documents.c.meta.not_like(PROTECTED_MARK))
+    rows = conn.execute(query).all()
     return {str(k): int(n) for k, n in rows}
 
 

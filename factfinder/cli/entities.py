@@ -165,6 +165,27 @@ def rename(
     _done(json_out, {"resolve": report.as_json()}, f"renamed to {name}", report)
 
 
+@entities_app.command("protect")
+def protect(
+    entity_id: Annotated[str, typer.Argument(metavar="ID", help="Entity id or unique prefix.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, for the log.")] = None,
+    lift: Annotated[bool, typer.Option(
+        "--lift", help="Lift the protection again (a decision of its own).")] = False,
+    db: DbOption = None, actor: ActorOption = None, json_out: JsonOption = False,
+) -> None:
+    """Mark a person as protected (a witness, a source, a submitter): redacted for viewers and
+    reviewers in every page, API answer, search snippet and export."""
+    from factfinder.entities.actions import protect as do
+
+    conf, database, _ = open_case(db, None, actor)
+    try:
+        report = do(database, entity_id, conf.actor, reason, protected=not lift)
+    except (NotFound, ValueError) as exc:
+        _fail(exc)
+    _done(json_out, {"resolve": report.as_json()},
+          "protection lifted" if lift else "protected", report)
+
+
 @entities_app.command("decisions")
 def decisions_command(
     db: DbOption = None,
@@ -189,6 +210,8 @@ def decisions_command(
         about = " ".join(x[:10] for x in subj.get("entities") or [subj.get("entity", "")])
         if d["action"] == "split":
             about += " forms: " + "; ".join(subj.get("forms", []))
+        elif d["action"] in ("protect", "unprotect") and d["value"].get("reason"):
+            about += " (" + str(d["value"]["reason"]) + ")"
         elif d["action"] == "rename":
             about += " → " + str(d["value"].get("name"))
         table.add_row(str(d["decision"]), d["action"], escape(about), escape(d["actor"]),

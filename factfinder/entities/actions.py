@@ -92,3 +92,14 @@ def revoke(db: Database, number: int, actor: str,
     """Withdraw an earlier decision (by its number) and re-resolve without it."""
     info = dec.revoke(db, number, actor, reason)
     return info, resolve_entities(db, actor)
+
+
+def protect(db: Database, entity: str, actor: str, reason: str | None = None,
+            protected: bool = True) -> ResolveReport:
+    """Mark a person (or organisation) as protected — a witness, a source, a submitter — so
+    that roles which may not see protected persons get it redacted everywhere (pages, API,
+    search snippets, exports); ``protected=False`` lifts it (a decision of its own, logged)."""
+    ids, have = _ids_forms(db, entity)
+    dec.record(db, "protect" if protected else "unprotect", {"entity": ids[0]},
+               {"forms": have[ids[0]], "reason": reason}, actor)
+    return resolve_entities(db, actor)

@@ -1,4 +1,4 @@
-"""Analysts' decisions about entities: merge, split, not-same, rename.
+"""Analysts' decisions about entities: merge, split, not-same, rename, protect, unprotect.
 
 A decision is a row of ``entity_decisions`` and an entry of the custody log (``entity-merge``,
 ``entity-split``, ``entity-not-same``, ``entity-rename``) naming the actor. Every resolution run
@@ -27,7 +27,8 @@ from factfinder.db import Database
 from factfinder.db.schema import entity_decisions
 
 ACTIONS = {"merge": "entity-merge", "split": "entity-split", "not-same": "entity-not-same",
-           "rename": "entity-rename", "revoke": "entity-revoke"}
+           "rename": "entity-rename", "revoke": "entity-revoke", "protect": "entity-protect",
+           "unprotect": "entity-unprotect"}
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Work:
     canonical: str | None = None
     aliases: set[str] = field(default_factory=set)
     decisions: list[int] = field(default_factory=list)
+    protected: bool = False  # a witness, source or submitter: redacted for most roles
 
     def form_set(self) -> set[str]:
         return set(self.forms.values())
@@ -128,6 +130,7 @@ class Applier:
     def _move(self, src: str, dst: str, forms: set[str] | None, typ: str) -> None:
         a = self.state[src]
         b = self.state.setdefault(dst, Work(typ, {}, {}))
+        b.protected = b.protected or a.protected  # fails safe: a merge or split keeps it
         for mid in [m for m, f in a.forms.items() if forms is None or f in forms]:
             b.members[mid] = ("decision", 1.0)
             b.forms[mid] = a.forms.pop(mid)
@@ -175,6 +178,12 @@ class Applier:
             x = self.locate(subj["entity"], val.get("forms"))
             if x:
                 self.state[x].name = val["name"]
+                self.state[x].decisions.append(d["pk"])
+                done = True
+        elif action in ("protect", "unprotect"):
+            x = self.locate(subj["entity"], val.get("forms"))
+            if x:
+                self.state[x].protected = action == "protect"
                 self.state[x].decisions.append(d["pk"])
                 done = True
         if done:

@@ -30,7 +30,8 @@ def entity_json(row: Any, links: list[tuple[str, str]]) -> dict[str, Any]:
     return {"id": row["id"], "type": row["type"], "name": row["name"],
             "forms": sorted(forms, key=lambda f: (-forms[f], f)), "mentions": len(links),
             "documents": sorted(docs), "aliases": data.get("aliases", []),
-            "canonical": data.get("canonical"), "decisions": data.get("decisions", [])}
+            "canonical": data.get("canonical"), "decisions": data.get("decisions", []),
+            "protected": bool(data.get("protected"))}
 
 
 def list_entities(conn: Connection, type_: str | None = None, contains: str | None = None,
@@ -116,9 +117,16 @@ def dossier(conn: Connection, entity_id: str) -> dict[str, Any]:
                              .order_by(extractions.c.pk)).all()
         for iid, kind, doc, text, label, raw in items:
             data = json.loads(raw or "{}")
+            found = False
             for role in ("perpetrators", "victims", "claimant", "speaker"):
                 if _role_hits(data.get(role), forms):
+                    found = True
                     roles.append({"id": iid, "kind": kind, "role": role, "document_id": doc,
                                   "type": label or data.get("type"), "text": text[:200]})
+            if not found and kind in ("claim", "quote") and _role_hits(text, forms):
+                # a claim or quotation about the entity (it is named in it), by somebody else
+                roles.append({"id": iid, "kind": kind, "role": "about", "document_id": doc,
+                              "type": label or data.get("type"), "text": text[:200],
+                              "by": data.get("claimant") or data.get("speaker")})
     out["roles"] = roles
     return out

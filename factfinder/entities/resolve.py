@@ -150,7 +150,7 @@ def resolve_entities(db: Database, actor: str) -> ResolveReport:
         report.entities[w.type] = report.entities.get(w.type, 0) + 1
         data = {"forms": dict(sorted(forms.items())), "aliases": sorted(w.aliases),
                 "canonical": w.canonical, "anchor": anchor_of(w, forms),
-                "decisions": w.decisions,
+                "decisions": w.decisions, "protected": w.protected,
                 "documents": sorted({doc_of[m] for m in w.members})}
         ent_rows.append({"id": eid, "type": w.type, "name": preferred(w, forms),
                          "data": json.dumps(data, ensure_ascii=False, sort_keys=True),

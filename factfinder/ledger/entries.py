@@ -159,12 +159,16 @@ def place_index(conn: Connection) -> dict[str, tuple[str | None, float | None, f
     return out
 
 
-def _doc_rows(conn: Connection, doc_ids: set[str]) -> dict[str, dict[str, Any]]:
+def doc_rows(conn: Connection, doc_ids: set[str], with_text: bool = True,
+              ) -> dict[str, dict[str, Any]]:
+    """Documents by id with their publisher (``publisher``, ``publisher_key``: a stand-in when
+    unknown), taken from the page they were cut from when they have none of their own."""
     out: dict[str, dict[str, Any]] = {}
     ids = sorted(doc_ids)
     cols = (documents.c.pk, documents.c.id, documents.c.parent_id, documents.c.site_name,
             documents.c.url, documents.c.author, documents.c.published, documents.c.title,
-            documents.c.duplicate_group, documents.c.text, documents.c.original_sha256)
+            documents.c.duplicate_group, documents.c.original_sha256,
+            *((documents.c.text,) if with_text else ()))
     for i in range(0, len(ids), 500):
         for r in conn.execute(select(*cols).where(documents.c.id.in_(ids[i:i + 500]))).mappings():
             out[r["id"]] = dict(r)
@@ -196,7 +200,7 @@ def load_entries(conn: Connection, document_id: str | None = None) -> list[Entry
     if document_id:
         q = q.where(extractions.c.document_id.like(document_id + "%"))
     rows = [dict(r) for r in conn.execute(q).mappings()]
-    docs = _doc_rows(conn, {r["document_id"] for r in rows})
+    docs = doc_rows(conn, {r["document_id"] for r in rows})
     index = form_index(conn)
     claims = [r for r in rows if r["kind"] == "claim"]
     events = [r for r in rows if r["kind"] == "event"]

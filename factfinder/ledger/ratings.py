@@ -22,8 +22,8 @@ from sqlalchemy.engine import Connection
 
 from factfinder import custody
 from factfinder.db import Database
-from factfinder.db.schema import claim_credibility, entities, source_ratings
-from factfinder.ledger.entries import Entry, form_index, norm, resolve_name
+from factfinder.db.schema import claim_credibility, entities, entity_mentions, source_ratings
+from factfinder.ledger.entries import Entry, doc_rows, form_index, norm, resolve_name
 from factfinder.ledger.independence import origin_of
 
 RELIABILITY = {"A": "completely reliable", "B": "usually reliable", "C": "fairly reliable",
@@ -96,6 +96,31 @@ def load(conn: Connection) -> Ratings:
                                           "note": row["note"], "actor": row["actor"],
                                           "at": row["at"]}
     return r
+
+
+def document_sources(conn: Connection, doc_ids: set[str]) -> dict[str, dict[str, Any]]:
+    """Each document's publisher and that publisher's reliability rating (None when not rated;
+    the machine never guesses): ``{doc id: {"publisher", "publisher_known", "rating"}}``. A
+    rating given to the publisher's entity counts for every spelling of it."""
+    r = load(conn)
+    by_name = {k[5:]: v for k, v in r.sources.items() if k.startswith("name:")}
+    by_name.update({k: v for k, v in r.sources.items() if k.startswith("page:")})
+    ent = {k[7:]: v for k, v in r.sources.items() if k.startswith("entity:")}
+    if ent:
+        for eid, form in conn.execute(select(entity_mentions.c.entity_id, entity_mentions.c.form)
+                                      .where(entity_mentions.c.entity_id.in_(sorted(ent)))
+                                      .distinct()):
+            by_name.setdefault(norm(form), ent[eid])
+        for eid, name in conn.execute(select(entities.c.id, entities.c.name).where(
+                entities.c.id.in_(sorted(ent)))):
+            by_name.setdefault(norm(name), ent[eid])
+    out: dict[str, dict[str, Any]] = {}
+    for did, d in doc_rows(conn, doc_ids, with_text=False).items():
+        key = d["publisher_key"]
+        rating = by_name.get(key[5:]) if key.startswith("name:") else by_name.get(key)
+        out[did] = {"publisher": d["publisher"], "publisher_known": d["publisher_known"],
+                    "rating": rating}
+    return out
 
 
 def find_source(conn: Connection, name: str, entries: list[Entry]) -> tuple[str, str]:

@@ -9,9 +9,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from factfinder.documents import DocumentFilter, count_documents, list_documents
 from factfinder.entities.query import list_entities
-from factfinder.search import SearchFilter, search
+from factfinder.search import SearchFilter
 from factfinder.web import data
-from factfinder.web.auth import can_see_protected, current_user
+from factfinder.web.auth import can_see_protected, current_user, redactor_for
 from factfinder.web.render import redact_json
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -36,7 +36,8 @@ def api_documents(request: Request, limit: int = Query(100, ge=1, le=1000),
 def api_document_counts(request: Request) -> dict[str, int]:
     """How many documents of each kind."""
     with request.app.state.db.read() as conn:
-        return count_documents(conn)
+        return count_documents(conn, exclude_protected=not can_see_protected(
+            current_user(request)))
 
 
 @router.get("/documents/{doc_id}")
@@ -80,8 +81,8 @@ def api_search(request: Request, q: str, limit: int = Query(10, ge=1, le=100),
                        since=since or None, until=until or None, entity=entity or None,
                        event_type=event_type or None,
                        exclude_protected=not can_see_protected(current_user(request)))
-    results = search(request.app.state.db, q, limit=limit, offset=offset, flt=flt,
-                     with_facets=facets)
+    results = data.guarded_search(request.app.state.db, q, redactor_for(request), limit=limit,
+                                  offset=offset, flt=flt, with_facets=facets)
     out: dict[str, Any] = {"query": results.query, "total": results.total,
                            "hits": results.hits}
     if facets:
@@ -103,7 +104,10 @@ def api_entity(request: Request, entity_id: str) -> dict[str, Any]:
     """An entity's dossier: forms, documents, roles, claims made, co-mentioned entities."""
     with request.app.state.db.read() as conn:
         try:
-            return _out(request, data.entity_view(conn, entity_id))
+            view = data.entity_view(conn, entity_id)
+            if redactor_for(request).hides_entity(view["id"]):
+                raise data.Missing(entity_id)
+            return _out(request, view)
         except data.Missing as exc:
             raise HTTPException(404, "no such entity") from exc
 

@@ -38,7 +38,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
+from factfinder import custody
 from factfinder.db import Database
+from factfinder.redaction import Redactor
 from factfinder.web.access_policy import (
     READ_METHODS,
     Decision,
@@ -103,6 +105,29 @@ def redact(request: Request, value: T, placeholder: str = "[protected]") -> T | 
     if value is None or can_see_protected(current_user(request)):
         return value
     return placeholder
+
+
+def redactor_for(request: Request) -> Redactor:
+    """What this request's user may see of protected persons (one per request). The protected
+    entities are read once per state of the case (the custody head moves with every resolution
+    run) and cached on the app."""
+    cached = getattr(request.state, "redactor", None)
+    if isinstance(cached, Redactor):
+        return cached
+    if can_see_protected(current_user(request)):
+        r = Redactor.everything()
+    else:
+        db = request.app.state.db
+        with db.read() as conn:
+            key = custody.head(conn)
+            hit = getattr(request.app.state, "redactor_cache", None)
+            if hit is not None and hit[0] == key:
+                r = hit[1]
+            else:
+                r = Redactor.load(conn, visible=False)
+                request.app.state.redactor_cache = (key, r)
+    request.state.redactor = r
+    return r
 
 
 def require_protected(request: Request) -> None:

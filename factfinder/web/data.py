@@ -15,9 +15,13 @@ import yaml
 from sqlalchemy.engine import Connection
 
 from factfinder import custody
+from factfinder.db import Database
 from factfinder.documents import get_document
 from factfinder.entities.query import NotFound, dossier, find_entity
 from factfinder.extract.query import ItemFilter, list_items
+from factfinder.ledger.ratings import document_sources
+from factfinder.redaction import Redactor
+from factfinder.search import SearchResults, search
 
 KINDS = ("mention", "date", "claim", "quote", "event")
 VOCAB = Path(__file__).resolve().parents[1] / "vocab"
@@ -77,7 +81,14 @@ def entity_view(conn: Connection, prefix: str) -> dict[str, Any]:
         {"date": r["date_start"], "label": f"{r['role'][:-1]} · {r['type']} · {r['text'][:80]}",
          "href": f"/documents/{r['document_id']}#item-{r['id']}"}
         for r in out["roles"] if r.get("date_start") and r["role"] in ("perpetrators", "victims")]
+    sources = document_sources(conn, {r["document_id"] for r in out["roles"]}
+                               | {d["id"] for d in out["document_list"]})
+    for r in out["roles"]:
+        r["source"] = sources.get(r["document_id"])
+    for d in out["document_list"]:
+        d["source"] = sources.get(d["id"])
     out["claims_made"] = [r for r in out["roles"] if r["role"] in ("claimant", "speaker")]
+    out["claims_about"] = [r for r in out["roles"] if r["role"] == "about"]
     out["event_roles"] = [r for r in out["roles"] if r["kind"] == "event"
                           and r["role"] in ("perpetrators", "victims")]
     return out
@@ -231,4 +242,19 @@ def _estimates(run_id: str, names: tuple[str, ...], combos_json: str) -> list[di
                     r = {"method": "chapman", "estimate": None, "warnings": [str(exc)]}
                 r["stratum"] = f"{a} + {b} only"
                 results.append(r)
+    return results
+
+
+# --- search ----------------------------------------------------------------------------------
+
+def guarded_search(db: Database, q: str, redactor: Redactor, **kw: Any) -> SearchResults:
+    """``search`` as a reader who may not see protected persons sees it: a query naming one
+    finds nothing (the hits would say where the person appears), and protected entities are
+    no facet."""
+    if redactor.active and redactor.names_protected(q):
+        return SearchResults(q, 0, [], {})
+    results = search(db, q, **kw)
+    if redactor.active and results.facets.get("entity"):
+        results.facets["entity"] = [v for v in results.facets["entity"]
+                                    if not redactor.hides_entity(v.get("value"))]
     return results

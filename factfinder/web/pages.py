@@ -13,9 +13,14 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from factfinder.documents import DocumentFilter, count_documents, get_document, list_documents
 from factfinder.entities.query import list_entities
-from factfinder.search import SearchFilter, search
+from factfinder.search import SearchFilter
 from factfinder.web import data
-from factfinder.web.auth import can_see_protected, current_user, require_protected
+from factfinder.web.auth import (
+    can_see_protected,
+    current_user,
+    redactor_for,
+    require_protected,
+)
 from factfinder.web.render import redact_json
 
 router = APIRouter(default_response_class=HTMLResponse)
@@ -37,7 +42,8 @@ def home(request: Request, page: int = Query(1, ge=1), kind: str | None = None) 
         docs = list_documents(conn, DocumentFilter(
             kind=kind or None, limit=PAGE, offset=(page - 1) * PAGE,
             exclude_protected=not can_see_protected(current_user(request))))
-        counts = count_documents(conn)
+        counts = count_documents(conn, exclude_protected=not can_see_protected(
+            current_user(request)))
     return _render(request, "home.html", {
         "docs": docs, "counts": counts, "page": page, "more": len(docs) == PAGE,
         "kind": kind or ""})
@@ -63,9 +69,9 @@ def search_page(request: Request, q: str = "", page: int = Query(1, ge=1),
                        until=until or None, entity=entity or None,
                        event_type=event_type or None,
                        exclude_protected=not can_see_protected(current_user(request)))
-    results = search(request.app.state.db, q, limit=SEARCH_PAGE,
-                     offset=(page - 1) * SEARCH_PAGE, flt=flt, with_facets=True) \
-        if q.strip() else None
+    results = data.guarded_search(request.app.state.db, q, redactor_for(request),
+                                  limit=SEARCH_PAGE, offset=(page - 1) * SEARCH_PAGE, flt=flt,
+                                  with_facets=True) if q.strip() else None
     words = q.strip().strip('"')
     ents: list[dict[str, Any]] = []
     if results is not None and len(words) >= 3 and not any(c in words for c in '*"()'):
@@ -159,6 +165,8 @@ def dossier_page(request: Request, entity_id: str) -> Response:
     try:
         with request.app.state.db.read() as conn:
             view = data.entity_view(conn, entity_id)
+        if redactor_for(request).hides_entity(view["id"]):
+            raise data.Missing(entity_id)
     except data.Missing as exc:
         raise HTTPException(404, "no such entity") from exc
     return _render(request, "dossier.html", {"e": view})

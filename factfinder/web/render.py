@@ -13,34 +13,16 @@ from typing import Any
 from markupsafe import Markup, escape
 
 # who may see protected persons (witnesses, sources, submitters): access control decides
-from factfinder.web.auth import can_see_protected, redact  # noqa: F401
+from factfinder.web.auth import can_see_protected, redact, redactor_for  # noqa: F401
 
-# Who may be protected (witnesses, submitters, sources): every value at these keys goes through
-# ``redact`` before a page or an API response shows it.
-# The people who handled or supplied the evidence: a testimony's author, the collector, the
-# actor of a custody entry, a submitter. Speakers and claimants are not redacted by key: they are
-# named in the document's text, which these roles read anyway; marking particular persons and
-# documents as protected (and leaving them out for these roles) is not built yet.
-PROTECTED_KEYS = frozenset({"author", "collector", "actor", "submitter"})
 KIND_ORDER = ("event", "quote", "claim", "date", "mention")
 
 
 def redact_json(request: Any, value: Any) -> Any:
-    """``value`` with every protected key's value passed through :func:`redact`."""
-    if isinstance(value, dict):
-        return {k: _redact_value(request, v) if k in PROTECTED_KEYS
-                else redact_json(request, v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_json(request, v) for v in value]
-    return value
-
-
-def _redact_value(request: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return [redact(request, v) for v in value]
-    return redact(request, value)
+    """``value`` as the request's user may see it (``factfinder.redaction``): the people who
+    handled the evidence (author, collector, custody actor, submitter) replaced, the names of
+    protected persons masked in every string, protected entities left out of lists."""
+    return redactor_for(request).json(value)
 
 
 def highlight(snippet: str, spans: list[list[int]]) -> Markup:
