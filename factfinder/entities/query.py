@@ -23,10 +23,7 @@ def entity_json(row: Any, links: list[tuple[str, str]]) -> dict[str, Any]:
     """``links``: (form, document id) of each of the entity's mentions."""
     data = json.loads(row["data"] or "{}")
     forms = Counter(f for f, _ in links)
-    docs: list[str] = []
-    for _, d in links:
-        if d not in docs:
-            docs.append(d)
+    docs = list(dict.fromkeys(d for _, d in links))
     return {"id": row["id"], "type": row["type"], "name": row["name"],
             "forms": sorted(forms, key=lambda f: (-forms[f], f)), "mentions": len(links),
             "documents": sorted(docs), "aliases": data.get("aliases", []),
@@ -82,8 +79,11 @@ def _role_hits(value: Any, forms: list[str]) -> bool:
     return False
 
 
-def dossier(conn: Connection, entity_id: str) -> dict[str, Any]:
-    """Everything the case says about one entity."""
+def dossier(conn: Connection, entity_id: str, max_documents: int | None = None,
+            ) -> dict[str, Any]:
+    """Everything the case says about one entity. ``max_documents``: read roles, claims and
+    co-mentions only in that many of its documents (those that mention it most), for a page
+    that must answer fast; ``documents_read`` / ``documents_total`` say how many."""
     row = conn.execute(select(entities).where(entities.c.id == entity_id)).mappings().one()
     links = conn.execute(select(entity_mentions.c.form, entity_mentions.c.document_id,
                                 entity_mentions.c.how)
@@ -91,30 +91,43 @@ def dossier(conn: Connection, entity_id: str) -> dict[str, Any]:
     out = entity_json(row, [(f, d) for f, d, _ in links])
     out["form_counts"] = dict(Counter(f for f, _, _ in links).most_common())
     out["how"] = dict(Counter(h for _, _, h in links).most_common())
-    docs = out["documents"]
-    titles = {r[0]: r[1] for r in conn.execute(select(documents.c.id, documents.c.title).where(
-        documents.c.id.in_(docs)))} if docs else {}
     per_doc = Counter(d for _, d, _ in links)
+    ranked = sorted(out["documents"], key=lambda d: (-per_doc[d], d))
+    docs = ranked[:max_documents] if max_documents else ranked
+    out["documents_total"], out["documents_read"] = len(ranked), len(docs)
+    titles: dict[str, Any] = {}
+    for i in range(0, len(docs), 500):
+        titles.update(conn.execute(select(documents.c.id, documents.c.title).where(
+            documents.c.id.in_(docs[i:i + 500]))).all())
     out["document_list"] = [{"id": d, "title": titles.get(d), "mentions": per_doc[d]}
-                            for d in sorted(docs, key=lambda d: (-per_doc[d], d))]
-    co = conn.execute(select(entities.c.id, entities.c.name, entities.c.type,
-                             func.count(func.distinct(entity_mentions.c.document_id)))
-                      .join(entity_mentions, entity_mentions.c.entity_id == entities.c.id)
-                      .where(entity_mentions.c.document_id.in_(docs),
-                             entities.c.id != entity_id)
-                      .group_by(entities.c.id, entities.c.name, entities.c.type)).all() if docs \
-        else []
-    out["co_mentioned"] = [{"id": i, "name": n, "type": t, "documents": c}
-                           for i, n, t, c in sorted(co, key=lambda r: (-r[3], r[1]))[:25]]
+                            for d in docs]
+    co: Counter[str] = Counter()
+    for i in range(0, len(docs), 500):
+        co.update(dict(conn.execute(
+            select(entity_mentions.c.entity_id,
+                   func.count(func.distinct(entity_mentions.c.document_id)))
+            .where(entity_mentions.c.document_id.in_(docs[i:i + 500]),
+                   entity_mentions.c.entity_id != entity_id)
+            .group_by(entity_mentions.c.entity_id)).all()))
+    top = sorted(co.items(), key=lambda kv: (-kv[1], kv[0]))[:100]
+    info = {r[0]: (r[1], r[2]) for r in conn.execute(select(
+        entities.c.id, entities.c.name, entities.c.type).where(
+        entities.c.id.in_([k for k, _ in top])))} if top else {}
+    out["co_mentioned"] = sorted(
+        ({"id": k, "name": info[k][0], "type": info[k][1], "documents": n}
+         for k, n in top if k in info), key=lambda r: (-r["documents"], r["name"]))[:25]
     forms = [f for f in out["forms"] if len(f) >= 3]
     roles: list[dict[str, Any]] = []
     if docs and forms:
-        items = conn.execute(select(extractions.c.id, extractions.c.kind,
-                                    extractions.c.document_id, extractions.c.text,
-                                    extractions.c.label, extractions.c.data)
-                             .where(extractions.c.document_id.in_(docs),
-                                    extractions.c.kind.in_(("event", "claim", "quote")))
-                             .order_by(extractions.c.pk)).all()
+        items: list[Any] = []
+        for i in range(0, len(docs), 500):
+            items += conn.execute(select(extractions.c.pk, extractions.c.id, extractions.c.kind,
+                                         extractions.c.document_id, extractions.c.text,
+                                         extractions.c.label, extractions.c.data)
+                                  .where(extractions.c.document_id.in_(docs[i:i + 500]),
+                                         extractions.c.kind.in_(("event", "claim", "quote")))
+                                  ).all()
+        items = [r[1:] for r in sorted(items)]
         for iid, kind, doc, text, label, raw in items:
             data = json.loads(raw or "{}")
             found = False

@@ -22,6 +22,9 @@ KIND_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
+DOC_ID_LEN = 16  # document ids are 16 hex digits; a shorter one is a prefix
+
+
 @dataclass
 class ItemFilter:
     kind: str
@@ -52,7 +55,9 @@ def list_items(conn: Connection, flt: ItemFilter) -> list[dict[str, Any]]:
     query = (select(extractions)
              .join(documents, documents.c.id == extractions.c.document_id)
              .where(extractions.c.kind == flt.kind))
-    if flt.document_id:
+    if flt.document_id and len(flt.document_id) >= DOC_ID_LEN:  # a full id: the index serves
+        query = query.where(extractions.c.document_id == flt.document_id)
+    elif flt.document_id:
         query = query.where(extractions.c.document_id.like(flt.document_id + "%"))
     if flt.label:
         query = query.where(extractions.c.label == flt.label)

@@ -100,11 +100,15 @@ def api_entities(request: Request, type: str | None = None, q: str | None = None
 
 
 @router.get("/entities/{entity_id}")
-def api_entity(request: Request, entity_id: str) -> dict[str, Any]:
-    """An entity's dossier: forms, documents, roles, claims made, co-mentioned entities."""
+def api_entity(request: Request, entity_id: str, all: bool = False) -> dict[str, Any]:
+    """An entity's dossier: forms, documents, roles, claims made and about it, co-mentioned
+    entities, each source's publisher and rating. Roles, claims and co-mentions are read in the
+    entity's 200 documents that mention it most (``documents_read`` of ``documents_total``)
+    unless ``all``."""
     with request.app.state.db.read() as conn:
         try:
-            view = data.entity_view(conn, entity_id)
+            view = data.entity_view(conn, entity_id,
+                                    max_documents=None if all else data.DOSSIER_DOCUMENTS)
             if redactor_for(request).hides_entity(view["id"]):
                 raise data.Missing(entity_id)
             return _out(request, view)

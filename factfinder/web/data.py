@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from factfinder import custody
 from factfinder.db import Database
+from factfinder.db.schema import extractions
 from factfinder.documents import get_document
 from factfinder.entities.query import NotFound, dossier, find_entity
 from factfinder.extract.query import ItemFilter, list_items
@@ -62,18 +64,23 @@ def document_view(conn: Connection, doc_id: str, show_protected: bool = False,
 
 # --- entities --------------------------------------------------------------------------------
 
-def entity_view(conn: Connection, prefix: str) -> dict[str, Any]:
+DOSSIER_DOCUMENTS = 200  # a dossier page reads the entity's 200 most-mentioning documents
+
+
+def entity_view(conn: Connection, prefix: str, max_documents: int | None = None,
+                ) -> dict[str, Any]:
     try:
         entity_id = find_entity(conn, prefix)
     except NotFound as exc:
         raise Missing(str(exc)) from exc
-    out = dossier(conn, entity_id)
-    wanted = {r["id"] for r in out["roles"] if r["kind"] == "event"}
+    out = dossier(conn, entity_id, max_documents=max_documents)
+    wanted = sorted({r["id"] for r in out["roles"] if r["kind"] == "event"})
     dates: dict[str, tuple[str | None, str | None]] = {}
-    for doc in {r["document_id"] for r in out["roles"] if r["id"] in wanted}:
-        for e in list_items(conn, ItemFilter(kind="event", document_id=doc)):
-            if e["id"] in wanted:
-                dates[e["id"]] = (e.get("date_start"), e.get("date_end"))
+    for i in range(0, len(wanted), 500):
+        for eid, raw in conn.execute(select(extractions.c.id, extractions.c.data).where(
+                extractions.c.id.in_(wanted[i:i + 500]))):
+            d = json.loads(raw or "{}")
+            dates[eid] = (d.get("date_start"), d.get("date_end"))
     for r in out["roles"]:
         if r["id"] in dates:
             r["date_start"], r["date_end"] = dates[r["id"]]

@@ -161,10 +161,11 @@ def entities_page(request: Request, type: str | None = None, q: str | None = Non
 
 
 @router.get("/entities/{entity_id}")
-def dossier_page(request: Request, entity_id: str) -> Response:
+def dossier_page(request: Request, entity_id: str, all: bool = False) -> Response:
     try:
         with request.app.state.db.read() as conn:
-            view = data.entity_view(conn, entity_id)
+            view = data.entity_view(conn, entity_id,
+                                    max_documents=None if all else data.DOSSIER_DOCUMENTS)
         if redactor_for(request).hides_entity(view["id"]):
             raise data.Missing(entity_id)
     except data.Missing as exc:
