@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Extras to install: CI adds ftm (FollowTheMoney; builds PyICU, which needs libicu-dev and a C++
+# compiler, installed by .ci/run) so that the FtM export is validated there.
+EXTRAS ?= dev
 DEMO_DB := demo/case.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -12,7 +15,7 @@ PORT ?= 8000
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
 demo-db: $(STAMP)

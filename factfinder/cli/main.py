@@ -18,6 +18,7 @@ from rich.progress import (
 from rich.table import Table
 
 from factfinder import __version__, custody
+from factfinder.cli.casefile import register as register_casefile
 from factfinder.cli.common import (
     ActorOption,
     DbOption,
@@ -30,6 +31,7 @@ from factfinder.cli.common import (
 )
 from factfinder.cli.entities import register as register_entities
 from factfinder.cli.estimate import register as register_estimation
+from factfinder.cli.export import register as register_export
 from factfinder.cli.extract import register as register_extraction
 from factfinder.cli.ledger import register as register_ledger
 from factfinder.cli.link import register as register_linkage
@@ -56,6 +58,8 @@ register_estimation(app)
 register_simulation(app)
 register_ledger(app)
 register_users(app)
+register_export(app)
+register_casefile(app)
 
 
 def _version(value: bool) -> None:

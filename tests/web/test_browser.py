@@ -6,61 +6,27 @@ $FACTFINDER_SCREENSHOTS (if set) or the test's temporary folder."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("FACTFINDER_CHROMIUM") or shutil.which("chromium") or \
-    "/usr/bin/chromium"
-if not Path(CHROMIUM).exists():
-    pytest.skip("no chromium", allow_module_level=True)
+from factfinder.web.app import create_app
 
-import uvicorn  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-
-from factfinder.web.app import create_app  # noqa: E402
-
-from .conftest import session_for  # noqa: E402
-
-# Runs before any page script: an alert, confirm or prompt anywhere is recorded.
-TRAP = ("window.__xss = []; for (const f of ['alert', 'confirm', 'prompt']) "
-        "{ window[f] = (x) => { window.__xss.push(String(x)); }; }")
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+# (importing .browser skips this module without playwright or chromium)
+from .browser import CHROMIUM, TRAP, serve, shots_dir, sync_playwright
+from .conftest import session_for
 
 
 @pytest.fixture
 def server(linked_client, hostile) -> Iterator[str]:
-    port = _port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(hostile.db, hostile.store),
-                                        host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if srv.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"  # (the browser logs in with a session cookie)
-    srv.should_exit = True
-    thread.join(5)
+    with serve(create_app(hostile.db, hostile.store)) as url:
+        yield url  # (the browser logs in with a session cookie)
 
 
 def test_no_payload_runs_in_chromium_and_htmx_works(server, linked_client, hostile, tmp_path):
     hostile_case = hostile
-    shots = Path(os.environ.get("FACTFINDER_SCREENSHOTS") or tmp_path)
-    shots.mkdir(parents=True, exist_ok=True)
+    shots = shots_dir(tmp_path)
     docs = linked_client.get("/api/documents").json()
     hostile = next(d["id"] for d in docs if d["filename"] == "hostile.txt")
     html_doc = next(d["id"] for d in docs if d["filename"] == "hostile.html")
