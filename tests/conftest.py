@@ -20,9 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLE = ROOT / "sample"
 POSTGRES = os.environ.get("FACTFINDER_TEST_POSTGRES")
-# Every in-process CLI call opens its own engine: on PostgreSQL, connections are not pooled in
-# tests, so that the server's connection limit is never reached.
-os.environ["FACTFINDER_DB_NULLPOOL"] = "1"
+# Every in-process CLI call opens its own engine and closes it when the command ends
+# (``cli.common.close_opened``); the others' idle connections are closed after every test.
 ENGINES = ["sqlite"] + (["postgresql"] if POSTGRES else [])
 
 
@@ -41,10 +40,6 @@ def _dispose_idle_connections() -> Iterator[None]:
     yield
     from factfinder.db.database import dispose_idle
 
-    if POSTGRES:
-        import gc
-
-        gc.collect()  # connections of engines nobody holds any more
     dispose_idle()
 
 

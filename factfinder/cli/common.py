@@ -41,6 +41,17 @@ ActorOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (stable, documented).")]
 
 
+_OPENED: list[Database] = []
+
+
+def close_opened() -> None:
+    """Close the connections of every case database this command opened (run when the command
+    ends, however it ends: a process that runs many commands, such as the tests, would
+    otherwise keep one idle pool per call)."""
+    while _OPENED:
+        _OPENED.pop().engine.dispose()
+
+
 def open_case(
     db: str | None, evidence: str | None = None, actor: str | None = None
 ) -> tuple[Settings, Database, EvidenceStore]:
@@ -50,6 +61,7 @@ def open_case(
     except Exception as exc:  # a bad URL or unreachable server: one clear line
         err.print(f"[red]error:[/red] cannot open the case database {conf.db_url}: {exc}")
         raise typer.Exit(2) from exc
+    _OPENED.append(database)
     return conf, database, EvidenceStore(conf.evidence_dir)
 
 

@@ -24,6 +24,7 @@ from factfinder.cli.common import (
     DbOption,
     EvidenceOption,
     JsonOption,
+    close_opened,
     console,
     err,
     open_case,
@@ -70,10 +71,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
     """factfinder: who did what to whom, when and where — every fact traced to its source."""
+    ctx.call_on_close(close_opened)
 
 
 @app.command()
