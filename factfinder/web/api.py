@@ -59,8 +59,9 @@ def api_document_view(request: Request, doc_id: str) -> dict[str, Any]:
     original, and the page it was cut from."""
     with request.app.state.db.read() as conn:
         try:
-            return _out(request, data.document_view(
-                conn, doc_id, show_protected=can_see_protected(current_user(request))))
+            return _out(request, data.hide_entities(data.document_view(
+                conn, doc_id, show_protected=can_see_protected(current_user(request))),
+                redactor_for(request)))
         except data.Missing as exc:
             raise HTTPException(404, "no such document") from exc
 

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from factfinder import custody
 from factfinder.db import Database
-from factfinder.db.schema import extractions
+from factfinder.db.schema import entity_mentions, extractions
 from factfinder.documents import get_document
 from factfinder.entities.query import NotFound, dossier, find_entity
 from factfinder.extract.query import ItemFilter, list_items
@@ -36,7 +36,21 @@ class Missing(LookupError):
 # --- documents -------------------------------------------------------------------------------
 
 def document_items(conn: Connection, doc_id: str) -> dict[str, list[dict[str, Any]]]:
-    return {k: list_items(conn, ItemFilter(kind=k, document_id=doc_id)) for k in KINDS}
+    """The document's items by kind; each mention with the ``entity_id`` it was resolved to."""
+    out = {k: list_items(conn, ItemFilter(kind=k, document_id=doc_id)) for k in KINDS}
+    linked = dict(conn.execute(select(entity_mentions.c.extraction_id, entity_mentions.c.entity_id)
+                               .where(entity_mentions.c.document_id == doc_id)).all())
+    for m in out.get("mention", []):
+        m["entity_id"] = linked.get(m["id"])
+    return out
+
+
+def hide_entities(view: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
+    """A document view without links to entities the reader may not see."""
+    for m in view["items"].get("mention", []):
+        if redactor.hides_entity(m.get("entity_id")):
+            m["entity_id"] = None
+    return view
 
 
 def is_protected(doc: dict[str, Any]) -> bool:

@@ -120,8 +120,9 @@ def search_page(request: Request, q: str = "", page: int = Query(1, ge=1),
 def document_page(request: Request, doc_id: str) -> Response:
     try:
         with request.app.state.db.read() as conn:
-            view = data.document_view(
-                conn, doc_id, show_protected=can_see_protected(current_user(request)))
+            view = data.hide_entities(data.document_view(
+                conn, doc_id, show_protected=can_see_protected(current_user(request))),
+                redactor_for(request))
     except data.Missing as exc:
         raise HTTPException(404, "no such document") from exc
     items = [i for kind in data.KINDS for i in view["items"][kind]]

@@ -32,6 +32,7 @@ from factfinder import custody
 from factfinder.db import Database
 from factfinder.db.schema import documents
 from factfinder.documents import PROTECTED_MARK
+from factfinder.web import access_policy
 from factfinder.web.auth import can_see_protected, current_user
 from factfinder.web.render import redact_json
 
@@ -245,8 +246,12 @@ def _queue(request: Request) -> dict[str, Any]:
 @router.get("/review", response_class=HTMLResponse)
 async def review_page(request: Request, done: str | None = None) -> Response:
     view = await run_in_threadpool(_queue, request)
+    user = current_user(request)
+    may_decide = access_policy.decide(user.role if user else None, "POST", "/review") is \
+        access_policy.Decision.ALLOW
     return request.app.state.templates.TemplateResponse(
-        request, "review.html", redact_json(request, {**view, "done": done}))
+        request, "review.html", redact_json(request, {**view, "done": done,
+                                                      "may_decide": may_decide}))
 
 
 @router.post("/review", response_class=HTMLResponse)

@@ -50,6 +50,9 @@ def test_masked_for_roles_that_may_not_see(protected, role):
     assert len(text) == len(full)  # offsets into the text stay valid
     page = c.get(f"/documents/{doc}").text
     assert "Sarabi" not in page and MASK * 5 in page
+    assert f"/entities/{person}" not in page  # no link to the hidden dossier
+    linked = {m["entity_id"] for m in view["items"]["mention"]}
+    assert person not in linked and len(linked - {None}) >= 1
     # the entity itself: not listed, no dossier, no facet
     assert person not in {e["id"] for e in c.get("/api/entities").json()}
     assert c.get(f"/api/entities/{person}").status_code == 404
