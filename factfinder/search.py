@@ -28,7 +28,7 @@ class SearchFilter:
     * ``publisher``: the document's site name, exactly;
     * ``since`` / ``until``: the published date's prefix (``2019``, ``2019-11``,
       ``2019-11-16``), inclusive; documents without a date are left out when either is given;
-    * ``entity``: documents mentioning this entity id (``entity_mentions``);
+    * ``entity``: documents mentioning this entity id (``entity_documents``);
     * ``event_type``: documents with an extracted event of this type (its label);
     * ``exclude_protected``: leave out protected documents (submissions from families and
       witnesses, marked ``"protected": true`` in their ``meta`` by factfinder/web/submit.py);
@@ -68,15 +68,15 @@ class SearchFilter:
             conds.append("substr(documents.published, 1, :f_until_n) <= :f_until")
             params.update(f_until=self.until, f_until_n=len(self.until))
         if self.entity:
-            conds.append("documents.id IN (SELECT document_id FROM entity_mentions "
+            conds.append("documents.id IN (SELECT document_id FROM entity_documents "
                          "WHERE entity_id = :f_entity)")
             params["f_entity"] = self.entity
         if self.exclude_protected:
             conds.append("documents.meta NOT LIKE :f_protected")
             params["f_protected"] = PROTECTED_LIKE
         if self.event_type:
-            conds.append("documents.id IN (SELECT document_id FROM extractions "
-                         "WHERE kind = 'event' AND label = :f_event)")
+            conds.append("documents.id IN (SELECT document_id FROM event_documents "
+                         "WHERE label = :f_event)")
             params["f_event"] = self.event_type
         return " AND ".join(conds), params
 
@@ -174,11 +174,10 @@ def _facets(db: Database, conn: Any, query: str, flt: SearchFilter,
         "WHERE site_name IS NOT NULL GROUP BY site_name "
         "UNION ALL SELECT 'year', substr(published, 1, 4), count(*) FROM m "
         "WHERE published IS NOT NULL GROUP BY substr(published, 1, 4) "
-        "UNION ALL SELECT 'event_type', x.label, count(DISTINCT x.document_id) "
-        "FROM extractions x JOIN m ON m.id = x.document_id "
-        "WHERE x.kind = 'event' AND x.label IS NOT NULL GROUP BY x.label "
-        "UNION ALL SELECT 'entity', em.entity_id, count(DISTINCT em.document_id) "
-        "FROM entity_mentions em JOIN m ON m.id = em.document_id GROUP BY em.entity_id"
+        "UNION ALL SELECT 'event_type', ev.label, count(*) "
+        "FROM event_documents ev JOIN m ON m.id = ev.document_id GROUP BY ev.label "
+        "UNION ALL SELECT 'entity', ed.entity_id, count(*) "
+        "FROM entity_documents ed JOIN m ON m.id = ed.document_id GROUP BY ed.entity_id"
     )
     out: dict[str, Any] = _empty_facets()
     groups: dict[str, list[tuple[str, int]]] = defaultdict(list)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -132,6 +133,17 @@ extractions = Table(
 Index("ix_extractions_doc", extractions.c.document_id, extractions.c.kind)
 Index("ix_extractions_kind_label", extractions.c.kind, extractions.c.label)
 
+# The event types each document reports, once per pair (migration 0006), kept in step with
+# ``extractions`` by every extraction run: the search page's event-type facet counts on it.
+event_documents = Table(
+    "event_documents",
+    metadata,
+    Column("document_id", String(32), nullable=False),
+    Column("label", String(64), nullable=False),
+    PrimaryKeyConstraint("document_id", "label"),
+)
+Index("ix_event_documents_label", event_documents.c.label)
+
 # -- entity resolution (migration 0003) ------------------------------------------------------
 # An entity is a person, organisation or place; its id is stable across re-runs (derived from
 # its anchor form by the resolver). ``entity_mentions`` links extracted mentions to entities and
@@ -162,6 +174,18 @@ entity_mentions = Table(
 )
 Index("ix_entity_mentions_entity", entity_mentions.c.entity_id)
 Index("ix_entity_mentions_doc", entity_mentions.c.document_id)
+
+# Which documents mention which entity, once per pair (migration 0006): ``entity_mentions``
+# without the repeats, rebuilt with it by every resolution run; the search page's entity facet
+# and filter count on it.
+entity_documents = Table(
+    "entity_documents",
+    metadata,
+    Column("entity_id", String(32), nullable=False),
+    Column("document_id", String(32), nullable=False),
+    PrimaryKeyConstraint("document_id", "entity_id"),
+)
+Index("ix_entity_documents_entity", entity_documents.c.entity_id)
 
 entity_decisions = Table(
     "entity_decisions",

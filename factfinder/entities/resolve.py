@@ -23,7 +23,7 @@ from sqlalchemy import delete, insert, select
 
 from factfinder import custody
 from factfinder.db import Database
-from factfinder.db.schema import documents, entities, entity_mentions, extractions
+from factfinder.db.schema import documents, entities, entity_documents, entity_mentions, extractions
 from factfinder.entities import decisions as dec
 from factfinder.entities import names
 from factfinder.entities.cluster import Cluster, Mention, cluster_mentions, fold
@@ -163,11 +163,16 @@ def resolve_entities(db: Database, actor: str) -> ResolveReport:
         if not link_rows and not conn.execute(select(entities.c.id).limit(1)).first():
             return report  # nothing extracted, nothing before: nothing to log
         conn.execute(delete(entity_mentions))
+        conn.execute(delete(entity_documents))
         conn.execute(delete(entities))
         for i in range(0, len(ent_rows), 1000):
             conn.execute(insert(entities), ent_rows[i:i + 1000])
         for i in range(0, len(link_rows), 1000):
             conn.execute(insert(entity_mentions), link_rows[i:i + 1000])
+        pairs = sorted({(r["document_id"], r["entity_id"]) for r in link_rows})
+        for i in range(0, len(pairs), 1000):
+            conn.execute(insert(entity_documents), [{"document_id": d, "entity_id": e}
+                                                    for d, e in pairs[i:i + 1000]])
         custody.append(conn, "resolve-entities", f"{len(ent_rows)} entities", actor,
                        report.as_json())
     return report

@@ -21,7 +21,7 @@ from sqlalchemy import delete, false, insert, or_, select
 
 from factfinder import custody
 from factfinder.db import Database
-from factfinder.db.schema import documents, extractions
+from factfinder.db.schema import documents, event_documents, extractions
 from factfinder.extract.base import Context, Item
 from factfinder.extract.narrator import narrator
 
@@ -195,6 +195,14 @@ def run_extraction(
                     extractions.c.document_id.in_(ok_ids), extractions.c.extractor.in_(names)))
             if all_rows:
                 conn.execute(insert(extractions), all_rows)
+            for i in range(0, len(ok_ids), 500):  # the event-type facet, in step
+                part = ok_ids[i:i + 500]
+                conn.execute(delete(event_documents).where(event_documents.c.document_id.in_(part)))
+                conn.execute(insert(event_documents).from_select(
+                    ["document_id", "label"],
+                    select(extractions.c.document_id, extractions.c.label).distinct().where(
+                        extractions.c.document_id.in_(part), extractions.c.kind == "event",
+                        extractions.c.label.is_not(None))))
             for row in all_rows:
                 counts[row["kind"]] = counts.get(row["kind"], 0) + 1
             versions = sorted({f"{r['extractor']} {r['version']}" for r in all_rows})
