@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -93,9 +94,9 @@ def _is_known(db: Database | None, sha: str) -> bool:
     """Skip reading bytes the case already holds (the writer checks again before inserting)."""
     if db is None:
         return False
-    conn = _known_connections.get(id(db))
+    conn = _known_connections.get(db)
     if conn is None:
-        conn = _known_connections[id(db)] = db.engine.connect()
+        conn = _known_connections[db] = db.engine.connect()
     try:
         row = conn.execute(_QUERY_KNOWN.where(originals.c.sha256 == sha)).first()
     finally:
@@ -103,7 +104,17 @@ def _is_known(db: Database | None, sha: str) -> bool:
     return row is not None
 
 
-_known_connections: dict[int, Connection] = {}
+# One reading connection per database (a worker's, or the in-process run's), kept between files;
+# weak keys: a database that is gone takes its entry along. The in-process run closes its own
+# at the end (``release_known``), so a long-lived process holds no connection between runs.
+_known_connections: weakref.WeakKeyDictionary[Database, Connection] = \
+    weakref.WeakKeyDictionary()
+
+
+def release_known(db: Database) -> None:
+    conn = _known_connections.pop(db, None)
+    if conn is not None:
+        conn.close()
 
 
 def prepare_input(
@@ -167,13 +178,16 @@ class Ingestor:
         report = IngestReport()
         items = iter_inputs(targets)
         if self.options.jobs <= 1:
-            for item in items:
-                result = prepare_input(item, self.options.limits, str(self.store.root),
-                                       self._source_url(item), db=self.db)
-                self._commit(item, result, report)
-                if on_result:
-                    on_result(item, result)
-            self._flush(report)
+            try:
+                for item in items:
+                    result = prepare_input(item, self.options.limits, str(self.store.root),
+                                           self._source_url(item), db=self.db)
+                    self._commit(item, result, report)
+                    if on_result:
+                        on_result(item, result)
+                self._flush(report)
+            finally:
+                release_known(self.db)
             return report
         # Import the readers (trafilatura, lxml, pypdf …) before the workers start: forked
         # workers then share them instead of each importing them again.
