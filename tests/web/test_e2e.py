@@ -32,7 +32,7 @@ from factfinder.web.app import create_app
 from factfinder.web.auth_ratelimit import limiter
 
 # (importing .browser skips this module without playwright or chromium)
-from .browser import context, expect, launch, serve, shots_dir, sync_playwright
+from .browser import context, launch, serve, shots_dir, sync_playwright
 from .conftest import LISTS
 from .hostile import HOSTILE_TEXT
 
