@@ -68,14 +68,14 @@ class SearchFilter:
             conds.append("substr(documents.published, 1, :f_until_n) <= :f_until")
             params.update(f_until=self.until, f_until_n=len(self.until))
         if self.entity:
-            conds.append("documents.id IN (SELECT document_id FROM entity_documents "
-                         "WHERE entity_id = :f_entity)")
+            conds.append("documents.pk IN (SELECT ed.document_pk FROM entity_documents ed "
+                         "JOIN entities e ON e.pk = ed.entity_pk WHERE e.id = :f_entity)")
             params["f_entity"] = self.entity
         if self.exclude_protected:
             conds.append("documents.meta NOT LIKE :f_protected")
             params["f_protected"] = PROTECTED_LIKE
         if self.event_type:
-            conds.append("documents.id IN (SELECT document_id FROM event_documents "
+            conds.append("documents.pk IN (SELECT document_pk FROM event_documents "
                          "WHERE label = :f_event)")
             params["f_event"] = self.event_type
         return " AND ".join(conds), params
@@ -163,7 +163,7 @@ def _facets(db: Database, conn: Any, query: str, flt: SearchFilter,
     match_sql, params = match
     where, fparams = flt.sql()
     # One statement: the matching documents once (m), then a count per facet value.
-    m = (f"SELECT documents.id, documents.kind, documents.site_name, documents.published "
+    m = (f"SELECT documents.pk, documents.kind, documents.site_name, documents.published "
          f"FROM documents WHERE documents.pk IN ({match_sql})"
          + (f" AND {where}" if where else ""))
     sql = (
@@ -174,10 +174,10 @@ def _facets(db: Database, conn: Any, query: str, flt: SearchFilter,
         "WHERE site_name IS NOT NULL GROUP BY site_name "
         "UNION ALL SELECT 'year', substr(published, 1, 4), count(*) FROM m "
         "WHERE published IS NOT NULL GROUP BY substr(published, 1, 4) "
-        "UNION ALL SELECT 'event_type', ev.label, count(*) "
-        "FROM event_documents ev JOIN m ON m.id = ev.document_id GROUP BY ev.label "
-        "UNION ALL SELECT 'entity', ed.entity_id, count(*) "
-        "FROM entity_documents ed JOIN m ON m.id = ed.document_id GROUP BY ed.entity_id"
+        "UNION ALL SELECT 'event_type', ev.label, count(*) FROM event_documents ev "
+        "WHERE ev.document_pk IN (SELECT pk FROM m) GROUP BY ev.label "
+        "UNION ALL SELECT 'entity', CAST(ed.entity_pk AS TEXT), count(*) FROM entity_documents ed "
+        "WHERE ed.document_pk IN (SELECT pk FROM m) GROUP BY ed.entity_pk"
     )
     out: dict[str, Any] = _empty_facets()
     groups: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -191,11 +191,12 @@ def _facets(db: Database, conn: Any, query: str, flt: SearchFilter,
         # a date range is read in order
         top = sorted(top[:limit]) if name == "year" else top[:limit]
         out[name] = [{"value": v, "count": n} for v, n in top]
-    if out["entity"]:
-        ids = [e["value"] for e in out["entity"]]
-        names = {r[0]: (r[1], r[2]) for r in conn.execute(
-            text("SELECT id, name, type FROM entities WHERE id IN :ids").bindparams(
-                bindparam("ids", expanding=True)), {"ids": ids})}
-        for e in out["entity"]:
-            e["name"], e["type"] = names.get(e["value"], (e["value"], None))
+    if out["entity"]:  # counted by entity pk: their ids, names and types
+        pks = [int(e["value"]) for e in out["entity"]]
+        names = {str(r[0]): (r[1], r[2], r[3]) for r in conn.execute(
+            text("SELECT pk, id, name, type FROM entities WHERE pk IN :pks").bindparams(
+                bindparam("pks", expanding=True)), {"pks": pks})}
+        out["entity"] = [{"value": names[e["value"]][0], "count": e["count"],
+                          "name": names[e["value"]][1], "type": names[e["value"]][2]}
+                         for e in out["entity"] if e["value"] in names]
     return out

@@ -134,13 +134,15 @@ Index("ix_extractions_doc", extractions.c.document_id, extractions.c.kind)
 Index("ix_extractions_kind_label", extractions.c.kind, extractions.c.label)
 
 # The event types each document reports, once per pair (migration 0006), kept in step with
-# ``extractions`` by every extraction run: the search page's event-type facet counts on it.
+# ``extractions`` by every extraction run: the search page's event-type facet and filter count on
+# it. Keyed by the document's integer ``pk`` (what the full-text index returns).
 event_documents = Table(
     "event_documents",
     metadata,
-    Column("document_id", String(32), nullable=False),
+    Column("document_pk", Integer, nullable=False),
     Column("label", String(64), nullable=False),
-    PrimaryKeyConstraint("document_id", "label"),
+    PrimaryKeyConstraint("document_pk", "label"),
+    sqlite_with_rowid=False,
 )
 Index("ix_event_documents_label", event_documents.c.label)
 
@@ -176,16 +178,17 @@ Index("ix_entity_mentions_entity", entity_mentions.c.entity_id)
 Index("ix_entity_mentions_doc", entity_mentions.c.document_id)
 
 # Which documents mention which entity, once per pair (migration 0006): ``entity_mentions``
-# without the repeats, rebuilt with it by every resolution run; the search page's entity facet
-# and filter count on it.
+# without the repeats, by integer keys (document ``pk``, entity ``pk``), rebuilt with it by
+# every resolution run; the search page's entity facet and filter count on it.
 entity_documents = Table(
     "entity_documents",
     metadata,
-    Column("entity_id", String(32), nullable=False),
-    Column("document_id", String(32), nullable=False),
-    PrimaryKeyConstraint("document_id", "entity_id"),
+    Column("document_pk", Integer, nullable=False),
+    Column("entity_pk", Integer, nullable=False),
+    PrimaryKeyConstraint("document_pk", "entity_pk"),
+    sqlite_with_rowid=False,
 )
-Index("ix_entity_documents_entity", entity_documents.c.entity_id)
+Index("ix_entity_documents_entity", entity_documents.c.entity_pk)
 
 entity_decisions = Table(
     "entity_decisions",

@@ -33,15 +33,27 @@ def entity_json(row: Any, links: list[tuple[str, str]]) -> dict[str, Any]:
 
 def list_entities(conn: Connection, type_: str | None = None, contains: str | None = None,
                   limit: int | None = None) -> list[dict[str, Any]]:
-    """Entities, most mentioned first."""
+    """Entities, most mentioned first. ``contains``: in the name, a form or an alias (case
+    ignored). Entities are ranked on the mention counts their row keeps (``data.forms``), so
+    only the ``limit`` shown have their mentions read."""
     query = select(entities)
     if type_:
         query = query.where(entities.c.type == TYPE_NAMES.get(type_.lower(), type_.lower()))
-    if contains:  # in the name or in any form
-        forms = select(entity_mentions.c.entity_id).where(
-            entity_mentions.c.form.ilike(f"%{contains}%"))
-        query = query.where(entities.c.name.ilike(f"%{contains}%") | entities.c.id.in_(forms))
-    rows = conn.execute(query).mappings().all()
+    needle = contains.casefold() if contains else None
+    if contains:  # a cheap filter in SQL (forms and aliases are in data), checked below
+        query = query.where(entities.c.name.ilike(f"%{contains}%")
+                            | entities.c.data.ilike(f"%{contains}%"))
+    scored = []
+    for r in conn.execute(query).mappings():
+        data = json.loads(r["data"] or "{}")
+        forms = data.get("forms") or {}
+        if needle is not None and not any(
+                needle in str(x).casefold()
+                for x in (r["name"], *forms, *(data.get("aliases") or []))):
+            continue
+        scored.append((-sum(int(n) for n in forms.values()), r["name"], r["id"], r))
+    scored.sort(key=lambda t: t[:3])
+    rows = [t[3] for t in (scored[:limit] if limit else scored)]
     ids = [r["id"] for r in rows]
     links: dict[str, list[tuple[str, str]]] = {i: [] for i in ids}
     for i in range(0, len(ids), 500):
@@ -52,7 +64,7 @@ def list_entities(conn: Connection, type_: str | None = None, contains: str | No
             links[eid].append((form, doc))
     out = [entity_json(r, links[r["id"]]) for r in rows]
     out.sort(key=lambda e: (-e["mentions"], e["name"], e["id"]))
-    return out[:limit] if limit else out
+    return out
 
 
 def find_entity(conn: Connection, prefix: str) -> str:

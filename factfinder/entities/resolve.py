@@ -18,6 +18,7 @@ import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import delete, insert, select
 
@@ -141,7 +142,8 @@ def resolve_entities(db: Database, actor: str) -> ResolveReport:
     report = ResolveReport(mentions=len(doc_of), decisions_applied=applier.applied,
                            decisions_skipped=applier.skipped)
     now = custody.utcnow()
-    ent_rows, link_rows = [], []
+    ent_rows: list[dict[str, Any]] = []
+    link_rows: list[dict[str, Any]] = []
     for eid in sorted(state):
         w = state[eid]
         if not w.members:
@@ -152,7 +154,8 @@ def resolve_entities(db: Database, actor: str) -> ResolveReport:
                 "canonical": w.canonical, "anchor": anchor_of(w, forms),
                 "decisions": w.decisions, "protected": w.protected,
                 "documents": sorted({doc_of[m] for m in w.members})}
-        ent_rows.append({"id": eid, "type": w.type, "name": preferred(w, forms),
+        ent_rows.append({"pk": len(ent_rows) + 1, "id": eid, "type": w.type,
+                         "name": preferred(w, forms),
                          "data": json.dumps(data, ensure_ascii=False, sort_keys=True),
                          "updated_at": now})
         for mid, (how, score) in w.members.items():
@@ -169,9 +172,18 @@ def resolve_entities(db: Database, actor: str) -> ResolveReport:
             conn.execute(insert(entities), ent_rows[i:i + 1000])
         for i in range(0, len(link_rows), 1000):
             conn.execute(insert(entity_mentions), link_rows[i:i + 1000])
-        pairs = sorted({(r["document_id"], r["entity_id"]) for r in link_rows})
+        # entity_documents by integer keys: the entities' pks were given above, the documents'
+        # are looked up
+        doc_pk: dict[str, int] = {}
+        doc_ids = sorted({r["document_id"] for r in link_rows})
+        for i in range(0, len(doc_ids), 500):
+            doc_pk.update(conn.execute(select(documents.c.id, documents.c.pk).where(
+                documents.c.id.in_(doc_ids[i:i + 500]))).all())
+        ent_pk = {r["id"]: r["pk"] for r in ent_rows}
+        pairs = sorted({(doc_pk[r["document_id"]], ent_pk[r["entity_id"]]) for r in link_rows
+                        if r["document_id"] in doc_pk})
         for i in range(0, len(pairs), 1000):
-            conn.execute(insert(entity_documents), [{"document_id": d, "entity_id": e}
+            conn.execute(insert(entity_documents), [{"document_pk": d, "entity_pk": e}
                                                     for d, e in pairs[i:i + 1000]])
         custody.append(conn, "resolve-entities", f"{len(ent_rows)} entities", actor,
                        report.as_json())

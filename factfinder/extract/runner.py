@@ -197,10 +197,12 @@ def run_extraction(
                 conn.execute(insert(extractions), all_rows)
             for i in range(0, len(ok_ids), 500):  # the event-type facet, in step
                 part = ok_ids[i:i + 500]
-                conn.execute(delete(event_documents).where(event_documents.c.document_id.in_(part)))
+                pks = select(documents.c.pk).where(documents.c.id.in_(part))
+                conn.execute(delete(event_documents).where(event_documents.c.document_pk.in_(pks)))
                 conn.execute(insert(event_documents).from_select(
-                    ["document_id", "label"],
-                    select(extractions.c.document_id, extractions.c.label).distinct().where(
+                    ["document_pk", "label"],
+                    select(documents.c.pk, extractions.c.label).distinct()
+                    .join(documents, documents.c.id == extractions.c.document_id).where(
                         extractions.c.document_id.in_(part), extractions.c.kind == "event",
                         extractions.c.label.is_not(None))))
             for row in all_rows:
