@@ -97,13 +97,25 @@ def dossier(conn: Connection, entity_id: str, max_documents: int | None = None,
     co-mentions only in that many of its documents (those that mention it most), for a page
     that must answer fast; ``documents_read`` / ``documents_total`` say how many."""
     row = conn.execute(select(entities).where(entities.c.id == entity_id)).mappings().one()
-    links = conn.execute(select(entity_mentions.c.form, entity_mentions.c.document_id,
-                                entity_mentions.c.how)
-                         .where(entity_mentions.c.entity_id == entity_id)).all()
-    out = entity_json(row, [(f, d) for f, d, _ in links])
-    out["form_counts"] = dict(Counter(f for f, _, _ in links).most_common())
-    out["how"] = dict(Counter(h for _, _, h in links).most_common())
-    per_doc = Counter(d for _, d, _ in links)
+    # the mentions counted by (form, document, rule) in SQL: an entity may have tens of
+    # thousands of mentions
+    grouped = conn.execute(select(entity_mentions.c.form, entity_mentions.c.document_id,
+                                  entity_mentions.c.how, func.count())
+                           .where(entity_mentions.c.entity_id == entity_id)
+                           .group_by(entity_mentions.c.form, entity_mentions.c.document_id,
+                                     entity_mentions.c.how)).all()
+    form_counts: Counter[str] = Counter()
+    how: Counter[str] = Counter()
+    per_doc: Counter[str] = Counter()
+    for f, d, h, n in grouped:
+        form_counts[f] += n
+        how[h] += n
+        per_doc[d] += n
+    out = entity_json(row, [])
+    out.update(forms=sorted(form_counts, key=lambda f: (-form_counts[f], f)),
+               mentions=sum(form_counts.values()), documents=sorted(per_doc))
+    out["form_counts"] = dict(form_counts.most_common())
+    out["how"] = dict(how.most_common())
     ranked = sorted(out["documents"], key=lambda d: (-per_doc[d], d))
     docs = ranked[:max_documents] if max_documents else ranked
     out["documents_total"], out["documents_read"] = len(ranked), len(docs)
@@ -139,7 +151,7 @@ def dossier(conn: Connection, entity_id: str, max_documents: int | None = None,
                                   .where(extractions.c.document_id.in_(docs[i:i + 500]),
                                          extractions.c.kind.in_(("event", "claim", "quote")))
                                   ).all()
-        items = [r[1:] for r in sorted(items)]
+        items = [r[1:] for r in sorted(items, key=lambda r: r[0])]
         for iid, kind, doc, text, label, raw in items:
             data = json.loads(raw or "{}")
             found = False
