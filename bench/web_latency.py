@@ -80,7 +80,7 @@ def pct(times: list[float], p: float) -> float:
     return times[max(0, int(round(len(times) * p)) - 1)]
 
 
-def measure(url: str, evidence: Path, n: int) -> bool:
+def measure(url: str, evidence: Path, n: int, role: str = "investigator") -> bool:
     from fastapi.testclient import TestClient
     from sqlalchemy import text
 
@@ -93,18 +93,20 @@ def measure(url: str, evidence: Path, n: int) -> bool:
         extracted = [r[0] for r in conn.execute(text(
             "SELECT DISTINCT document_id FROM extractions ORDER BY document_id"))]
         top = [r[0] for r in conn.execute(text(
-            "SELECT entity_id FROM entity_mentions GROUP BY entity_id "
-            "ORDER BY count(*) DESC, entity_id LIMIT 100"))]
+            "SELECT entity_id FROM entity_mentions WHERE entity_id NOT IN (SELECT id FROM "
+            "entities WHERE data LIKE '%\"protected\": true%') GROUP BY entity_id "
+            "ORDER BY count(*) DESC, entity_id LIMIT 100"))]  # (protected ones answer 404)
         types = [r[0] for r in conn.execute(text(
             "SELECT label, count(*) FROM extractions WHERE kind = 'event' "
             "GROUP BY label ORDER BY 2 DESC LIMIT 3"))]
-        known = auth_users.get_user(conn, "bench") is not None
+        user = f"bench-{role}"
+        known = auth_users.get_user(conn, user) is not None
     if not known:
-        auth_users.add_user(db, "bench", "investigator", "a long bench password", "bench")
+        auth_users.add_user(db, user, role, "a long bench password", "bench")
     client = TestClient(create_app(db, EvidenceStore(evidence)))
-    client.cookies.set("ff_session", auth_users.start_session(db, "bench"))
+    client.cookies.set("ff_session", auth_users.start_session(db, user))
     print(f"case: {ndocs:,} documents, {len(extracted):,} with extractions, backend "
-          f"{db.backend}", flush=True)
+          f"{db.backend}; logged in as {role}", flush=True)
 
     rng = random.Random(11)
     searches = [{"q": q} for q in QUERIES]
@@ -146,9 +148,13 @@ def main() -> None:
     ap.add_argument("--db", help="reuse this case database (no build)")
     ap.add_argument("--evidence", type=Path, help="its evidence store (with --db)")
     ap.add_argument("--keep", type=Path, help="build the case in this folder and keep it")
+    ap.add_argument("--role", default="investigator",
+                    choices=["admin", "investigator", "reviewer", "viewer"],
+                    help="log in with this role (viewer: redaction and protected documents "
+                    "left out)")
     args = ap.parse_args()
     if args.db:
-        ok = measure(args.db, args.evidence or Path(tempfile.mkdtemp()), args.requests)
+        ok = measure(args.db, args.evidence or Path(tempfile.mkdtemp()), args.requests, args.role)
         raise SystemExit(0 if ok else 1)
     _, source = paragraphs()
     print(f"corpus from {source}", flush=True)
@@ -157,7 +163,7 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{work / 'case.db'}"
         build(url, work / "evidence", work, args.docs, args.pages, args.extract)
-        ok = measure(url, work / "evidence", args.requests)
+        ok = measure(url, work / "evidence", args.requests, args.role)
         if args.keep:
             print(f"kept: --db {url} --evidence {work / 'evidence'}")
     raise SystemExit(0 if ok else 1)
