@@ -67,14 +67,28 @@ class Builder:
             proxy.id = eid
         else:
             proxy.make_id("factfinder", schema, *parts)
+        cut: list[str] = []
         for prop, value in props.items():
+            limit = _max_length(proxy.schema, prop)
             for v in value if isinstance(value, (list, tuple)) else [value]:
                 if v is not None and v != "":
-                    proxy.add(prop, v if isinstance(v, str) else str(v))
+                    v = v if isinstance(v, str) else str(v)
+                    if limit and len(v.encode("utf-8")) > limit:  # FtM's limit (bodyText: 65,000)
+                        v = v.encode("utf-8")[:limit - 100].decode("utf-8", "ignore")
+                        cut.append(prop)
+                    proxy.add(prop, v)
+        if cut and "notes" in proxy.schema.properties:
+            proxy.add("notes", "cut to FollowTheMoney's length limit: " + ", ".join(cut)
+                      + " (the full text is in the csv/json export and the original)")
         data: Any = proxy.to_dict()
         proxy.schema.validate(data)  # raises InvalidData (a bug of ours)
         self.proxies.append(proxy)
         return proxy
+
+
+def _max_length(schema: Any, prop: str) -> int | None:
+    p = schema.get(prop)
+    return int(p.max_length) if p is not None and getattr(p, "max_length", None) else None
 
 
 def _add_entities(b: Builder, sel: Selection) -> set[str]:

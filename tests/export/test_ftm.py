@@ -50,3 +50,16 @@ def _same(proxy, data):  # type: ignore[no-untyped-def]
     got = proxy.to_dict()["properties"]
     return {k: sorted(v) for k, v in got.items()} == {
         k: sorted(v) for k, v in data["properties"].items()}
+
+
+def test_text_longer_than_ftm_allows_is_cut_and_said(tmp_path):
+    """A tag page of the seeds is longer than FtM's 65,000-byte bodyText: it is cut, with a
+    note, instead of failing the whole export (found on the real seed pages)."""
+    from factfinder.export.ftm import Builder
+
+    body = "Witnesses said that prisoners were executed in Sarvand. " * 2_000  # 112,000 chars
+    proxy = Builder().make("Document", "ff-doc-long", title="Long page", bodyText=body)
+    text = proxy.first("bodyText")
+    assert 60_000 < len(text.encode("utf-8")) <= 65_000
+    assert any("cut to FollowTheMoney's length limit: bodyText" in n
+               for n in proxy.get("notes"))
