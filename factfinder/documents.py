@@ -28,6 +28,16 @@ class DocumentFilter:
 PROTECTED_MARK = '%"protected": true%'
 
 
+def is_protected_meta(meta: str | dict[str, Any] | None) -> bool:
+    """Whether a document's ``meta`` (JSON text or parsed) marks it protected (a submission)."""
+    if isinstance(meta, str):
+        try:
+            meta = json.loads(meta or "{}")
+        except ValueError:
+            return True  # unreadable: fail towards hiding
+    return isinstance(meta, dict) and meta.get("protected") is True
+
+
 def protected_pks(conn: Connection) -> set[int]:
     """Primary keys of the protected documents."""
     return {int(r[0]) for r in conn.execute(

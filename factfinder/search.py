@@ -12,11 +12,11 @@ from sqlalchemy import bindparam, text
 
 from factfinder.db import Database
 from factfinder.db.dialect import HL_END, HL_START
-from factfinder.documents import summaries_by_pk
+from factfinder.documents import PROTECTED_MARK, summaries_by_pk
 
 # How a protected document's ``meta`` JSON reads (written by ``json.dumps``, so always with this
 # spacing; the same pattern as ``documents.PROTECTED_MARK``).
-PROTECTED_LIKE = '%"protected": true%'
+PROTECTED_LIKE = PROTECTED_MARK
 
 
 @dataclass(frozen=True)

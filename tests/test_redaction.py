@@ -46,3 +46,12 @@ def test_query_naming_a_protected_person():
     assert R.names_protected("sarabi") and R.names_protected("where is Kazem Sarabi")
     assert not R.names_protected("prison massacre")
     assert not Redactor.everything().active
+
+
+def test_protected_document_mark():
+    from factfinder.documents import is_protected_meta
+
+    assert is_protected_meta('{"protected": true, "reviewed": false}')
+    assert is_protected_meta({"protected": True})
+    assert not is_protected_meta('{"protected": false}') and not is_protected_meta(None)
+    assert is_protected_meta("{not json")  # unreadable: hidden, never shown

@@ -29,6 +29,7 @@ from sqlalchemy.engine import Connection
 from factfinder import custody
 from factfinder.casefile import CasefileError
 from factfinder.db.schema import documents, entities, entity_mentions, extractions, originals
+from factfinder.documents import is_protected_meta
 from factfinder.ledger.entries import BREAK, doc_rows, form_index, norm, resolve_name
 from factfinder.ledger.ratings import load as load_ratings
 from factfinder.redaction import MASK, Redactor
@@ -94,7 +95,7 @@ def resolve_subject(conn: Connection, ref: str, red: Redactor) -> dict[str, Any]
         data = json.loads(ev["data"] or "{}")
         meta = conn.execute(select(documents.c.meta).where(
             documents.c.id == ev["document_id"])).scalar()
-        if not red.visible and json.loads(meta or "{}").get("protected"):
+        if not red.visible and is_protected_meta(meta):
             raise CasefileError(f"event {ev['id']} is in a protected document: a case file "
                                 "about it can only be made with --include-protected")
         label = ev["label"] or data.get("type") or "event"
@@ -294,7 +295,7 @@ def gather(conn: Connection, ref: str, *, include_protected: bool, actor: str,
     raw = _items(conn, subject)
     docs = _documents(conn, sorted({r["document_id"] for r in raw}))
     hidden_docs = {d for d, r in docs.items()
-                   if json.loads(r["meta"] or "{}").get("protected") and not red.visible}
+                   if is_protected_meta(r["meta"]) and not red.visible}
     ratings = load_ratings(conn)
     index = form_index(conn)
 

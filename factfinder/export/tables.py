@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from factfinder.documents import is_protected_meta
 from factfinder.export.files import Written, write_table
 from factfinder.export.select import Selection
 
@@ -68,7 +69,7 @@ def _span(x: dict[str, Any]) -> dict[str, Any]:
 
 def documents_rows(sel: Selection) -> list[dict[str, Any]]:
     return [{**{k: d.get(k) for k in TABLES["documents"]}, "sha256": d["original_sha256"],
-             "collection": d["filename"], "protected": d["meta"].get("protected") is True}
+             "collection": d["filename"], "protected": is_protected_meta(d["meta"])}
             for d in sel.documents]
 
 

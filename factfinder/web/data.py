@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from factfinder import custody
 from factfinder.db import Database
 from factfinder.db.schema import entity_mentions, extractions
-from factfinder.documents import get_document
+from factfinder.documents import get_document, is_protected_meta
 from factfinder.entities.query import NotFound, dossier, find_entity
 from factfinder.extract.query import ItemFilter, list_items
 from factfinder.ledger.ratings import document_sources
@@ -55,7 +55,7 @@ def hide_entities(view: dict[str, Any], redactor: Redactor) -> dict[str, Any]:
 
 def is_protected(doc: dict[str, Any]) -> bool:
     """A protected document (a submission from the form, factfinder/web/submit.py)."""
-    return (doc.get("meta") or {}).get("protected") is True
+    return is_protected_meta(doc.get("meta"))
 
 
 def document_view(conn: Connection, doc_id: str, show_protected: bool = False,
